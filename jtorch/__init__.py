@@ -1,0 +1,78 @@
+"""jtorch: the PyTorch API on JAX. `import jtorch as torch`."""
+from __future__ import annotations
+
+import jax as _jax
+
+# torch.long and torch.double must be real 64-bit types; JAX keeps them off by default.
+_jax.config.update("jax_enable_x64", True)
+# torch creates tensors on the CPU unless a device is named, whatever accelerators exist.
+_jax.config.update("jax_default_device", _jax.devices("cpu")[0])
+
+__version__ = "2.13.0+jax"
+
+from . import _dtype  # noqa: E402
+from ._device import device  # noqa: E402
+from ._dtype import (  # noqa: E402
+    bfloat16, bool, can_cast, complex64, complex128, dtype, float16, float32, float64, get_default_dtype, int8,
+    int16, int32, int64, promote_types, result_type, set_default_dtype, uint8,
+)
+from ._tensor import Size, Tensor  # noqa: E402
+from ._tensor_str import printoptions as _printoptions  # noqa: E402,F401
+from ._tensor_str import get_printoptions, set_printoptions  # noqa: E402,F401
+from .ops import pointwise as _pointwise  # noqa: E402,F401  (registers the pointwise ops)
+from ._registry import OP_TABLE as _OP_TABLE  # noqa: E402
+from . import _methods  # noqa: E402
+from . import autograd  # noqa: E402
+from . import cuda  # noqa: E402
+from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402
+from .autograd.grad_mode import is_inference_mode_enabled  # noqa: E402
+from .ops.creation import (  # noqa: E402
+    arange, as_tensor, empty, empty_like, empty_strided, eye, from_numpy, full, full_like, linspace, logspace, ones,
+    ones_like, range, tensor, zeros, zeros_like,
+)
+from .ops.random import (  # noqa: E402
+    Generator, bernoulli, default_generator, get_rng_state, initial_seed, manual_seed, multinomial, normal, rand,
+    rand_like, randint, randint_like, randn, randn_like, randperm, seed, set_rng_state,
+)
+from .ops.conversion import clone, detach  # noqa: E402
+from .ops.reduction import mean, sum  # noqa: E402
+from .ops.views import (  # noqa: E402
+    broadcast_to, chunk, diagonal, flatten, movedim, narrow, permute, ravel, reshape, select, split, squeeze, t,
+    tensor_split, transpose, unbind, unflatten, unsqueeze,
+)
+from .ops.views import imag, real  # noqa: E402
+from ._methods import div  # noqa: E402
+
+half, float, double, cfloat, cdouble = float16, float32, float64, complex64, complex128  # noqa: A001
+short, int, long = int16, int32, int64  # noqa: A001
+swapaxes = swapdims = transpose
+moveaxis = movedim
+divide = div
+strided = "torch.strided"
+contiguous_format = preserve_format = channels_last = "memory_format"
+
+_methods.install()
+autograd.install(Tensor)
+
+# Every registered op is a public torch.* function.
+for _name, _op in _OP_TABLE.items():
+    _namespace, _, _short = _name.partition(".")
+    if _namespace == "torch" and not _short.startswith("_") and _short not in globals():
+        globals()[_short] = _op.function
+del _name, _op, _namespace, _short
+
+
+def is_tensor(obj) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input) -> bool:
+    return input.dtype.is_floating_point
+
+
+def is_complex(input) -> bool:
+    return input.dtype.is_complex
+
+
+def numel(input) -> int:
+    return input.numel()

@@ -1,0 +1,231 @@
+"""torch dtypes over numpy/JAX dtypes, and torch's type-promotion rules.
+
+Result dtypes are computed here from a table, never by JAX's weak-type lattice.
+"""
+from __future__ import annotations
+
+import enum
+import functools
+from numbers import Number
+
+import ml_dtypes
+import numpy as np
+
+
+class dtype:
+    """A torch dtype (`torch.float32`, ...); wraps the numpy dtype JAX uses for it."""
+
+    __slots__ = ("name", "np", "category", "itemsize", "is_floating_point", "is_complex", "is_signed")
+
+    def __init__(self, name: str, np_dtype, category: int):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self.category = category  # 0 bool, 1 integer, 2 floating, 3 complex
+        self.itemsize = self.np.itemsize
+        self.is_floating_point = category == 2
+        self.is_complex = category == 3
+        self.is_signed = name not in ("bool", "uint8")
+
+    def __repr__(self):
+        return "torch." + self.name
+
+    def __reduce__(self):
+        return (_dtype_by_name, (self.name,))
+
+    def to_real(self) -> dtype:
+        return {"complex64": float32, "complex128": float64}.get(self.name, self)
+
+    def to_complex(self) -> dtype:
+        # torch maps float16 to complex32, which jtorch lacks; complex64 is the nearest.
+        return {"float64": complex128, "complex128": complex128}.get(self.name, complex64)
+
+
+BOOL, INT, FLOAT, COMPLEX = range(4)
+
+bool = dtype("bool", np.bool_, BOOL)  # noqa: A001 - torch.bool
+uint8 = dtype("uint8", np.uint8, INT)
+int8 = dtype("int8", np.int8, INT)
+int16 = dtype("int16", np.int16, INT)
+int32 = dtype("int32", np.int32, INT)
+int64 = dtype("int64", np.int64, INT)
+float16 = dtype("float16", np.float16, FLOAT)
+bfloat16 = dtype("bfloat16", ml_dtypes.bfloat16, FLOAT)
+float32 = dtype("float32", np.float32, FLOAT)
+float64 = dtype("float64", np.float64, FLOAT)
+complex64 = dtype("complex64", np.complex64, COMPLEX)
+complex128 = dtype("complex128", np.complex128, COMPLEX)
+
+ALL_DTYPES = (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64, complex64, complex128)
+ALIASES = {
+    "half": float16, "float": float32, "double": float64, "cfloat": complex64, "cdouble": complex128,
+    "short": int16, "int": int32, "long": int64, "uint8": uint8,
+}
+_BY_NAME = {d.name: d for d in ALL_DTYPES}
+_BY_NUMPY = {d.np: d for d in ALL_DTYPES}
+
+
+def _dtype_by_name(name: str) -> dtype:
+    return _BY_NAME[name]
+
+
+def from_numpy_dtype(np_dtype) -> dtype:
+    """The torch dtype of a numpy (or JAX) dtype; TypeError for ones torch lacks."""
+    try:
+        return _BY_NUMPY[np.dtype(np_dtype)]
+    except KeyError:
+        raise TypeError(
+            f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).name}. The only supported types are: "
+            "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, and bool."
+        ) from None
+
+
+# ---------------------------------------------------------------- default dtype
+_default = {"float": float32}
+
+
+def get_default_dtype() -> dtype:
+    return _default["float"]
+
+
+def set_default_dtype(d: dtype) -> None:
+    if not isinstance(d, dtype) or not d.is_floating_point:
+        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+    _default["float"] = d
+    elementwise_dtypes.cache_clear()
+
+
+# ---------------------------------------------------------------- promotion
+_INTS_BY_RANK = (uint8, int8, int16, int32, int64)
+
+
+@functools.cache
+def promote_types(a: dtype, b: dtype) -> dtype:
+    """The smallest dtype both `a` and `b` cast to safely, as torch.promote_types."""
+    if a is b:
+        return a
+    if a.category != b.category:
+        lo, hi = (a, b) if a.category < b.category else (b, a)
+        if hi.is_complex and lo.is_floating_point and lo.itemsize > hi.itemsize // 2:
+            return complex128
+        return hi
+    if a.category == INT:
+        if uint8 in (a, b):  # uint8 with a signed int needs the next signed size up
+            other = b if a is uint8 else a
+            return int16 if other is int8 else other
+        return max(a, b, key=lambda d: d.itemsize)
+    if {a, b} == {float16, bfloat16}:
+        return float32
+    return max(a, b, key=lambda d: d.itemsize)
+
+
+def _check_dtype(d):
+    if not isinstance(d, dtype):
+        raise TypeError(f"promote_types(): argument must be torch.dtype, not {type(d).__name__}")
+    return d
+
+
+class Promote(enum.Enum):
+    """torch's elementwise type-promotion kinds (torch._prims_common names)."""
+
+    DEFAULT = 0
+    NO_OPMATH = 1
+    INT_TO_FLOAT = 2
+    ALWAYS_BOOL = 3
+    COMPLEX_TO_FLOAT = 4
+    BOOL_TO_LONG = 5
+
+
+def number_category(x) -> int:
+    if isinstance(x, (builtins_bool, np.bool_)):
+        return BOOL
+    if isinstance(x, (int, np.integer)):
+        return INT
+    if isinstance(x, (float, np.floating)):
+        return FLOAT
+    if isinstance(x, (complex, np.complexfloating)):
+        return COMPLEX
+    raise TypeError(f"unsupported scalar type {type(x).__name__}")
+
+
+builtins_bool = type(True)
+
+
+def operand_key(x):
+    """A hashable description of one operand for `elementwise_dtypes`: a Tensor gives
+    (dtype, is_zero_dim); a Python number gives its category; None is skipped."""
+    d = getattr(x, "dtype", None)
+    if isinstance(d, dtype):
+        return (d, x.ndim == 0)
+    if x is None:
+        return None
+    return number_category(x)
+
+
+def _computation_dtype(d: dtype) -> dtype:
+    # torch computes half-precision math in float32 (its "opmath" type) and rounds once.
+    return float32 if d in (float16, bfloat16) else d
+
+
+@functools.cache
+def elementwise_dtypes(keys: tuple, kind: Promote) -> tuple[dtype, dtype]:
+    """(computation dtype, result dtype) for operands described by `operand_key`.
+
+    The category of the result (bool < integer < floating < complex) is the highest
+    category among all operands. Within that category the dtype comes from the tensors
+    of that category: tensors with one or more dims win over zero-dim tensors, and
+    Python numbers count only for their category (a float scalar gives the default
+    dtype, a complex one its complex partner, an int scalar int64). `kind` then adjusts
+    the result as torch's ELEMENTWISE_TYPE_PROMOTION_KIND does.
+    """
+    keys = [k for k in keys if k is not None]
+    highest = BOOL
+    for k in keys:
+        highest = max(highest, k if isinstance(k, int) else k[0].category)
+
+    def highest_tensor_dtype(accept, as_complex=False):
+        best = {True: None, False: None}  # keyed by is_zero_dim
+        for k in keys:
+            if isinstance(k, int) or not accept(k[0]):
+                continue
+            d = k[0].to_complex() if as_complex and k[0].is_floating_point else k[0]
+            prev = best[k[1]]
+            best[k[1]] = d if prev is None else promote_types(prev, d)
+        return best[False] if best[False] is not None else best[True]
+
+    if highest == FLOAT:
+        result = highest_tensor_dtype(lambda d: d.is_floating_point) or get_default_dtype()
+    elif highest == COMPLEX:
+        result = highest_tensor_dtype(lambda d: d.category >= FLOAT, as_complex=True)
+        result = result or get_default_dtype().to_complex()
+    elif highest == INT:
+        result = highest_tensor_dtype(lambda d: d.category == INT) or int64
+    else:
+        result = bool
+
+    if kind is Promote.NO_OPMATH:
+        return result, result
+    if kind is Promote.INT_TO_FLOAT and result.category <= INT:
+        result = get_default_dtype()
+    elif kind is Promote.COMPLEX_TO_FLOAT and result.is_complex:
+        return _computation_dtype(result), result.to_real()
+    elif kind is Promote.BOOL_TO_LONG and result is bool:
+        return int64, int64
+    elif kind is Promote.ALWAYS_BOOL:
+        return _computation_dtype(result), bool
+    return _computation_dtype(result), result
+
+
+def result_type(tensor1, tensor2) -> dtype:
+    """torch.result_type: the dtype an arithmetic op on the two operands returns."""
+    keys = (operand_key(tensor1), operand_key(tensor2))
+    return elementwise_dtypes(keys, Promote.NO_OPMATH)[1]
+
+
+def can_cast(from_: dtype, to: dtype) -> bool:
+    """torch.can_cast: casting may not lower the category (complex -> float, float ->
+    int, int -> bool); within a category any cast is allowed."""
+    return _check_dtype(from_).category <= _check_dtype(to).category
+
+
+def is_number(x) -> bool:
+    return isinstance(x, Number) and not hasattr(x, "dtype") or isinstance(x, np.generic)

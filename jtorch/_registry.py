@@ -1,0 +1,330 @@
+"""The op table: each op is declared once, and its function, Tensor method, in-place
+`_` variant and `out=` variant are all derived from that declaration.
+
+`pointwise` declares an elementwise op from a JAX body over arrays already cast to the
+computation dtype; promotion, scalars, devices, autograd, `out=` and in-place all
+happen here, on a short hot path: one dict lookup finds a cached `jax.jit` callable.
+"""
+from __future__ import annotations
+
+import inspect
+import math
+import warnings
+from dataclasses import dataclass, field
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import _dtype
+from ._dtype import Promote, elementwise_dtypes
+from ._tensor import Tensor
+from .autograd.grad_mode import STATE
+from .autograd.tape import record
+
+OP_TABLE: dict = {}
+
+
+@dataclass
+class OpDef:
+    """One op: its public function and the variants generated from it."""
+
+    name: str
+    function: object
+    promote: Promote | None = None
+    method: bool = True
+    inplace: bool = False
+    out: bool = False
+    namespace: str = "torch"
+    grad_name: str = ""
+    jit_cache: dict = field(default_factory=dict)
+
+
+def register(opdef: OpDef) -> OpDef:
+    OP_TABLE[f"{opdef.namespace}.{opdef.name}"] = opdef
+    return opdef
+
+
+def camel(name: str) -> str:
+    return "".join(part.capitalize() for part in name.strip("_").split("_"))
+
+
+# ---------------------------------------------------------------- scalars
+_SCALARS: dict = {}
+
+
+def scalar_array(value, dtype):
+    """A cached jax array for a Python scalar cast to `dtype` (jit calls with raw
+    Python scalars are slower than with arrays)."""
+    key = (value.hex() if isinstance(value, float) else value, type(value), dtype)
+    array = _SCALARS.get(key)
+    if array is None:
+        if len(_SCALARS) > 4096:
+            _SCALARS.clear()
+        array = jnp.asarray(np.asarray(value).astype(dtype.np))
+        _SCALARS[key] = array
+    return array
+
+
+# ---------------------------------------------------------------- checks
+def broadcast_shapes(*shapes) -> tuple:
+    """The broadcast of `shapes`, with torch's error for incompatible sizes."""
+    ndim = max((len(s) for s in shapes), default=0)
+    result = [1] * ndim
+    for shape in shapes:
+        for i, size in enumerate(shape):
+            d = ndim - len(shape) + i
+            if result[d] == 1:
+                result[d] = size
+            elif size != 1 and size != result[d]:
+                raise RuntimeError(
+                    f"The size of tensor a ({result[d]}) must match the size of tensor b ({size}) at non-singleton "
+                    f"dimension {d}"
+                )
+    return tuple(result)
+
+
+
+def check_same_device(tensors):
+    """torch's error for operands on different devices (0-d CPU tensors may mix)."""
+    device = None
+    for t in tensors:
+        if t is None or (t._shape == () and t.device.type == "cpu"):
+            continue
+        if device is None:
+            device = t.device
+        elif t.device != device:
+            raise RuntimeError(
+                f"Expected all tensors to be on the same device, but found at least two devices, {device} and "
+                f"{t.device}!"
+            )
+    return device
+
+
+def type_name(d: _dtype.dtype) -> str:
+    """torch's ScalarType name used in error messages (Float, Long, ...)."""
+    return {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
+            "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+            "bool": "Bool", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}[d.name]
+
+
+def check_inplace_allowed(target: Tensor):
+    if STATE.enabled and target._requires_grad and target.grad_fn is None and target._base is None:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    if STATE.enabled and target._base is not None and (target._requires_grad or target._base._requires_grad):
+        raise NotImplementedError("in-place operations on views of tensors that require grad are not supported yet")
+
+
+def write_into(target: Tensor, value, result_dtype, *, inplace: bool, grad_inputs=()):
+    """Store `value` (of `result_dtype`) into `target`, with torch's rules for in-place
+    ops (shape must not change) and `out=` (resized, with a warning if non-empty)."""
+    if not _dtype.can_cast(result_dtype, target.dtype):
+        raise RuntimeError(
+            f"result type {type_name(result_dtype)} can't be cast to the desired output type {type_name(target.dtype)}"
+        )
+    shape = tuple(value.shape)
+    if shape != target._shape:
+        if inplace:
+            raise RuntimeError(
+                f"output with shape {list(target._shape)} doesn't match the broadcast shape {list(shape)}"
+            )
+        resize_out(target, shape)
+    if value.dtype != target.dtype.np:
+        value = cast(value, target.dtype)
+    if not inplace and STATE.enabled and any(getattr(t, "_requires_grad", False) for t in grad_inputs):
+        raise RuntimeError(
+            f"{'out=... arguments'} don't support automatic differentiation, but one of the arguments requires grad."
+        )
+    target._write(value)
+    return target
+
+
+def resize_out(target: Tensor, shape):
+    if target.numel() != 0:
+        warnings.warn(
+            f"An output with one or more elements was resized since it had shape {list(target._shape)}, which does "
+            f"not match the required output shape {list(shape)}. This behavior is deprecated, and in a future PyTorch "
+            "release outputs will not be resized unless they have zero elements. You can explicitly reuse an out "
+            "tensor t by resizing it, inplace, to zero elements with t.resize_(0).",
+            UserWarning,
+            stacklevel=4,
+        )
+    target.resize_(shape)
+
+
+_CASTS: dict = {}
+
+
+def cast(array, dtype: _dtype.dtype):
+    """`array` converted to `dtype` with torch's conversion rules, jitted per dtype."""
+    fn = _CASTS.get(dtype)
+    if fn is None:
+        fn = _CASTS[dtype] = jax.jit(lambda a: convert(a, dtype))
+    return fn(array)
+
+
+def convert(array, dtype: _dtype.dtype):
+    """Traceable dtype conversion: complex to real keeps the real part (torch warns)."""
+    if jnp.iscomplexobj(array) and not dtype.is_complex:
+        array = jnp.real(array)
+    return array.astype(dtype.np)
+
+
+# ---------------------------------------------------------------- pointwise ops
+def _signature(body):
+    """(operand names, static names with defaults) from a body's signature: positional
+    parameters are operands (Tensors or numbers); keyword-only ones are static."""
+    operands, static = [], {}
+    for p in inspect.signature(body).parameters.values():
+        if p.kind is p.KEYWORD_ONLY:
+            static[p.name] = p.default
+        else:
+            operands.append((p.name, p.default))
+    return operands, static
+
+
+def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=True, method=True,
+              namespace="torch", promote_operands=None):
+    """Declare an elementwise op whose JAX `body` sees arrays in the computation dtype.
+
+    `promote_operands` names the operands that take part in type promotion (default:
+    all); the others (e.g. `where`'s condition) are passed through unchanged.
+    """
+
+    def declare(body):
+        op_name = name or body.__name__.rstrip("_")
+        operands, static_defaults = _signature(body)
+        operand_names = [n for n, _ in operands]
+        promoted = tuple(n in (promote_operands or operand_names) for n in operand_names)
+        static_names = tuple(static_defaults)
+        default_static = tuple(static_defaults.values())
+        opdef = OpDef(op_name, None, promote, method, inplace, out, namespace, grad_name or camel(op_name) + "Backward0")
+        cache = opdef.jit_cache
+
+        def jitted(static, compute, result):
+            key = (static, compute, result)
+            fn = cache.get(key)
+            if fn is None:
+                kwargs = dict(zip(static_names, static))
+
+                def run(*arrays):
+                    args = [convert(a, compute) if p and a is not None else a for p, a in zip(promoted, arrays)]
+                    return convert(body(*args, **kwargs), result)
+
+                fn = cache[key] = jax.jit(run)
+            return fn
+
+        def bind(args, kwargs):
+            """Slow path: operands passed by keyword or left to their defaults."""
+            if len(args) > len(operands):
+                raise TypeError(f"{op_name}() takes {len(operands)} positional arguments but {len(args)} were given")
+            values = list(args) + [inspect.Parameter.empty] * (len(operands) - len(args))
+            for i, (n, default) in enumerate(operands):
+                if n in kwargs:
+                    if values[i] is not inspect.Parameter.empty:
+                        raise TypeError(f"{op_name}() got multiple values for argument '{n}'")
+                    values[i] = kwargs.pop(n)
+                elif values[i] is inspect.Parameter.empty:
+                    if default is inspect.Parameter.empty:
+                        raise TypeError(f"{op_name}() missing required argument '{n}'")
+                    values[i] = default
+            static = []
+            for n, default in static_defaults.items():
+                static.append(kwargs.pop(n, default))
+            if kwargs:
+                raise TypeError(f"{op_name}() got an unexpected keyword argument '{next(iter(kwargs))}'")
+            return tuple(values), tuple(static)
+
+        def apply(values, static, out_tensor, inplace_target):
+            tensors = [v if isinstance(v, Tensor) else None for v in values]
+            keys = tuple(_dtype.operand_key(v) if p else None for p, v in zip(promoted, values))
+            compute, result = elementwise_dtypes(keys, promote)
+            arrays = []
+            for v, t, p in zip(values, tensors, promoted):
+                if t is not None:
+                    arrays.append(t._data)
+                elif v is None:
+                    arrays.append(None)
+                else:
+                    if not isinstance(v, (int, float, complex, np.generic)):
+                        raise TypeError(f"{op_name}(): argument must be Tensor or Number, not {type(v).__name__}")
+                    arrays.append(scalar_array(v, compute if p else _dtype.from_numpy_dtype(np.asarray(v).dtype)))
+            device = check_same_device(tensors)
+            shape = None
+            for t in tensors:
+                if t is not None:
+                    if shape is None:
+                        shape = t._shape
+                    elif t._shape != shape:
+                        broadcast_shapes(*(t._shape for t in tensors if t is not None))
+                        break
+            fn = jitted(static, compute, result)
+            value = fn(*arrays)
+            if inplace_target is not None:
+                check_inplace_allowed(inplace_target)
+                if STATE.enabled and any(t is not None and t._requires_grad for t in tensors):
+                    out_dtype = inplace_target.dtype
+                    write_into(inplace_target, value, result, inplace=True)
+                    return record(opdef.grad_name, jitted(static, compute, out_dtype), arrays, tensors, inplace_target)
+                return write_into(inplace_target, value, result, inplace=True)
+            if out_tensor is not None:
+                return write_into(out_tensor, value, result, inplace=False, grad_inputs=tensors)
+            wrapped = Tensor._make(value, result, device or _CPU)
+            if STATE.enabled:
+                for t in tensors:
+                    if t is not None and t._requires_grad:
+                        return record(opdef.grad_name, fn, arrays, tensors, wrapped)
+            return wrapped
+
+        n = len(operands)
+
+        def function(*args, out=None, **kwargs):
+            if kwargs or len(args) != n:
+                values, static = bind(args, kwargs)
+            else:
+                values, static = args, default_static
+            return apply(values, static, out, None)
+
+        def inplace_method(self, *args, **kwargs):
+            if kwargs or len(args) != n - 1:
+                values, static = bind((self,) + args, kwargs)
+            else:
+                values, static = (self,) + args, default_static
+            return apply(values, static, None, self)
+
+        function.__name__ = function.__qualname__ = op_name
+        function.__doc__ = body.__doc__
+        inplace_method.__name__ = op_name + "_"
+        opdef.function = function
+        opdef.inplace_function = inplace_method if inplace else None
+        register(opdef)
+        return function
+
+    return declare
+
+
+def apply_fn(grad_name, fn, tensors, result_dtype, device=None):
+    """Run the jitted `fn` on the tensors' arrays and wrap the result as a new base
+    tensor, recording `grad_name` for autograd when some input requires grad."""
+    arrays = [t._data for t in tensors]
+    wrapped = Tensor._make(fn(*arrays), result_dtype, device or tensors[0].device)
+    if STATE.enabled:
+        for t in tensors:
+            if t._requires_grad:
+                return record(grad_name, fn, arrays, tensors, wrapped)
+    return wrapped
+
+
+def install_methods():
+    """Attach every registered op as a Tensor method (and its `_` in-place variant)."""
+    for opdef in OP_TABLE.values():
+        if opdef.namespace != "torch" or not opdef.method:
+            continue
+        if opdef.name not in Tensor.__dict__:
+            setattr(Tensor, opdef.name, opdef.function)
+        inplace = getattr(opdef, "inplace_function", None)
+        if inplace is not None and opdef.name + "_" not in Tensor.__dict__:
+            setattr(Tensor, opdef.name + "_", inplace)
+
+
+from ._device import CPU as _CPU  # noqa: E402

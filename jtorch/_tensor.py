@@ -1,0 +1,439 @@
+"""Tensor: a thin facade over a jax.Array with torch's aliasing.
+
+Every tensor reads its value from a shared `_Storage` cell that holds its base array
+and a version counter. A base tensor *is* the storage's array; a view holds a chain of
+view steps (see `_views`) that reads it from the base and scatters writes back, and it
+re-reads lazily when the storage version moved. Writes (in-place ops, `out=`,
+`__setitem__`) replace the storage's array and bump the version, so the base and all
+its views see them. On the CPU, `numpy()`/`from_numpy` switch the storage to a host
+numpy buffer that is the single source of truth, which gives torch's memory sharing.
+
+The math lives in `ops/`; this file holds state, metadata and conversions only.
+"""
+from __future__ import annotations
+
+import math
+
+import jax
+import numpy as np
+
+from . import _device, _dtype
+from ._views import reader, writer
+
+
+class _Storage:
+    """One buffer shared by a base tensor and its views."""
+
+    __slots__ = ("array", "host", "version", "device", "__weakref__")
+
+    def __init__(self, array, device, host=None):
+        self.array = array  # the base's jax.Array (None in host mode)
+        self.host = host  # numpy array shared with the user (host mode)
+        self.version = 0
+        self.device = device
+
+    def get(self):
+        if self.host is None:
+            return self.array
+        return jax.device_put(self.host, _device.cpu_jax_device())
+
+    def set(self, array):
+        if self.host is None:
+            self.array = array
+        else:
+            np.copyto(self.host, np.asarray(array), casting="unsafe")
+
+    def to_host(self) -> np.ndarray:
+        """Switch to host mode: from now on the numpy buffer is the value."""
+        if self.host is None:
+            self.host = np.array(self.array)
+            self.array = None
+        return self.host
+
+
+def contiguous_strides(shape) -> tuple:
+    strides, step = [], 1
+    for size in reversed(shape):
+        strides.append(step)
+        step *= max(size, 1)
+    return tuple(reversed(strides))
+
+
+class Size(tuple):
+    """torch.Size: a tuple of ints that prints as `torch.Size([2, 3])`."""
+
+    def __repr__(self):
+        return f"torch.Size([{', '.join(str(s) for s in self)}])"
+
+    def numel(self) -> int:
+        return math.prod(self)
+
+    def __getitem__(self, item):
+        result = tuple.__getitem__(self, item)
+        return Size(result) if isinstance(item, slice) else result
+
+    def __add__(self, other):
+        return Size(tuple(self) + tuple(other))
+
+    def __reduce__(self):
+        return (Size, (tuple(self),))
+
+
+class Tensor:
+    """A torch.Tensor whose value is a jax.Array (or a JAX tracer under `jax.jit`)."""
+
+    __slots__ = (
+        "_storage", "_chain", "_shape", "_strides", "_offset", "_cache", "_cache_version",
+        "dtype", "_requires_grad", "_grad", "grad_fn", "_base", "_grad_acc", "_retains_grad",
+        "_hooks", "__dict__", "__weakref__",
+    )
+    __module__ = "torch"
+    is_sparse = False
+    is_quantized = False
+    is_meta = False
+    layout = "torch.strided"
+
+    # ------------------------------------------------------------ construction
+    @classmethod
+    def _make(cls, array, dtype, device=_device.CPU, host=None):
+        """A new base tensor owning `array` (whose dtype is `dtype`'s), or in host mode
+        sharing the numpy array `host`."""
+        t = object.__new__(cls)
+        t._storage = _Storage(array, device, host)
+        t._chain = None
+        t._shape = array.shape if host is None else host.shape
+        t._strides = None
+        t._offset = 0
+        t._cache = None
+        t._cache_version = -1
+        t.dtype = dtype
+        t._requires_grad = False
+        t._grad = None
+        t.grad_fn = None
+        t._base = None
+        t._grad_acc = None
+        t._retains_grad = False
+        t._hooks = None
+        return t
+
+    def _view_of(self, step, shape, strides, offset, dtype=None):
+        """A tensor aliasing self's storage, read through `self`'s chain plus `step`."""
+        from ._views import extend
+
+        t = object.__new__(type(self) if type(self) is Tensor else Tensor)
+        t._storage = self._storage
+        t._chain = extend(self._chain or (), step)
+        t._shape = tuple(shape)
+        t._strides = tuple(strides)
+        t._offset = offset
+        t._cache = None
+        t._cache_version = -1
+        t.dtype = dtype or self.dtype
+        t._requires_grad = False
+        t._grad = None
+        t.grad_fn = None
+        t._base = self if self._base is None else self._base
+        t._grad_acc = None
+        t._retains_grad = False
+        t._hooks = None
+        return t
+
+    def __init__(self, *args, **kwargs):
+        # Tensor(...) is rarely used directly; torch.Tensor(data) builds a default-dtype tensor.
+        pass
+
+    def __new__(cls, *args, **kwargs):
+        from .ops.creation import legacy_tensor_constructor
+
+        return legacy_tensor_constructor(cls, *args, **kwargs)
+
+    # ------------------------------------------------------------ value
+    @property
+    def _data(self):
+        """The current value as a jax.Array of `shape` and `dtype`."""
+        storage = self._storage
+        if self._chain is None:
+            array = storage.array
+            return array if array is not None else storage.get()
+        if self._cache_version == storage.version and storage.host is None:
+            return self._cache
+        value = reader(self._chain)(storage.get())
+        self._cache = value
+        self._cache_version = storage.version
+        return value
+
+    def _write(self, value):
+        """Replace this tensor's value (same shape and dtype) in its storage, bumping the
+        version so every alias re-reads. Callers check shapes, dtypes and overlap."""
+        storage = self._storage
+        if self._chain is None:
+            storage.set(value)
+        else:
+            if self._has_internal_overlap():
+                raise RuntimeError(
+                    "unsupported operation: more than one element of the written-to tensor refers to a single "
+                    "memory location. Please clone() the tensor before performing the operation."
+                )
+            storage.set(writer(self._chain)(storage.get(), value))
+            self._cache = value
+        storage.version += 1
+        self._cache_version = storage.version
+
+    def _has_internal_overlap(self) -> bool:
+        return any(stride == 0 and size > 1 for size, stride in zip(self._shape, self.stride()))
+
+    # ------------------------------------------------------------ metadata
+    @property
+    def shape(self) -> Size:
+        return Size(self._shape)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._shape)
+        return self._shape[self._wrap_dim(dim)]
+
+    def _wrap_dim(self, dim, ndim=None):
+        ndim = len(self._shape) if ndim is None else ndim
+        dim = dim.__index__() if not isinstance(dim, int) else dim
+        low, high = (-1, 0) if ndim == 0 else (-ndim, ndim - 1)
+        if not low <= dim <= high:
+            raise IndexError(f"Dimension out of range (expected to be in range of [{low}, {high}], but got {dim})")
+        return dim % max(ndim, 1)
+
+    def dim(self) -> int:
+        return len(self._shape)
+
+    ndimension = dim
+
+    @property
+    def ndim(self) -> int:
+        return len(self._shape)
+
+    def numel(self) -> int:
+        return math.prod(self._shape)
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        return self.dtype.itemsize
+
+    @property
+    def itemsize(self) -> int:
+        return self.dtype.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return self.numel() * self.dtype.itemsize
+
+    @property
+    def device(self):
+        return self._storage.device
+
+    @property
+    def is_cuda(self) -> bool:
+        return self._storage.device.type == "cuda"
+
+    @property
+    def is_cpu(self) -> bool:
+        return self._storage.device.type == "cpu"
+
+    def get_device(self) -> int:
+        dev = self._storage.device
+        return -1 if dev.type == "cpu" else dev.index
+
+    def stride(self, dim=None):
+        strides = self._strides
+        if strides is None:
+            strides = self._strides = contiguous_strides(self._shape)
+        return strides if dim is None else strides[self._wrap_dim(dim)]
+
+    def storage_offset(self) -> int:
+        return self._offset
+
+    def is_contiguous(self, memory_format=None) -> bool:
+        if self._strides is None:
+            return True
+        expected = 1
+        for size, stride in zip(reversed(self._shape), reversed(self._strides)):
+            if size == 0:
+                return True
+            if size != 1:
+                if stride != expected:
+                    return False
+                expected *= size
+        return True
+
+    def is_floating_point(self) -> bool:
+        return self.dtype.is_floating_point
+
+    def is_complex(self) -> bool:
+        return self.dtype.is_complex
+
+    def is_signed(self) -> bool:
+        return self.dtype.is_signed
+
+    @property
+    def _version(self) -> int:
+        return self._storage.version
+
+    def data_ptr(self) -> int:
+        if self.numel() == 0 and self._base is None:
+            return 0
+        return _storage_address(self._storage) + self._offset * self.dtype.itemsize
+
+    def untyped_storage(self):
+        return UntypedStorage(self._storage, self)
+
+    def is_set_to(self, other) -> bool:
+        return (self._storage is other._storage and self._offset == other._offset
+                and self._shape == other._shape and self.stride() == other.stride())
+
+    # ------------------------------------------------------------ conversions
+    def _host_value(self) -> np.ndarray:
+        """A numpy copy of the value (syncs, as torch does for item/tolist/printing)."""
+        return np.asarray(self._data)
+
+    def item(self):
+        if self.numel() != 1:
+            raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
+        return self._host_value().reshape(()).item() if self.dtype is not _dtype.bfloat16 else float(
+            self._host_value().reshape(()))
+
+    def tolist(self):
+        values = self._host_value()
+        if self.dtype is _dtype.bfloat16:
+            values = values.astype(np.float32)
+        return values.tolist()
+
+    def __bool__(self):
+        if self.numel() != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {'more than one value' if self.numel() else 'no values'} is ambiguous")
+        return bool(self.item())
+
+    def __float__(self):
+        if self.numel() != 1:
+            raise TypeError("only one element tensors can be converted to Python scalars")
+        return float(self.item())
+
+    def __int__(self):
+        if self.numel() != 1:
+            raise TypeError("only one element tensors can be converted to Python scalars")
+        value = self.item()
+        if isinstance(value, float) and math.isnan(value):
+            raise ValueError("cannot convert float NaN to integer")
+        return int(value)
+
+    def __complex__(self):
+        if self.numel() != 1:
+            raise TypeError("only one element tensors can be converted to Python scalars")
+        return complex(self.item())
+
+    def __index__(self):
+        if self.dtype.category != _dtype.INT or self.numel() != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __len__(self):
+        if not self._shape:
+            raise TypeError("len() of a 0-d tensor")
+        return self._shape[0]
+
+    def __iter__(self):
+        if not self._shape:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __hash__(self):
+        return id(self)
+
+    def __array__(self, dtype=None, copy=None):
+        values = self.numpy() if not self._requires_grad else self.detach().numpy()
+        return values if dtype is None else values.astype(dtype, copy=False)
+
+    def __jax_array__(self):
+        return self._data
+
+    def numpy(self, *, force=False) -> np.ndarray:
+        """A numpy array sharing memory with this tensor (CPU only), as torch's `numpy()`."""
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        if self.device.type != "cpu":
+            if not force:
+                raise TypeError(
+                    f"can't convert {self.device} device type tensor to numpy. Use Tensor.cpu() to copy the tensor "
+                    "to host memory first."
+                )
+            return np.array(self._data)
+        if self.dtype is _dtype.bfloat16:
+            raise TypeError("Got unsupported ScalarType BFloat16")
+        if isinstance(self._storage.array, jax.core.Tracer):
+            raise RuntimeError("numpy() is not available on a tensor being traced by jax.jit")
+        host = self._storage.to_host()
+        return _strided_numpy(host, self.dtype.np, self._shape, self.stride(), self._offset)
+
+    def __repr__(self, *, tensor_contents=None):
+        from ._printing import tensor_repr
+
+        return tensor_repr(self)
+
+    __str__ = __repr__
+
+    def __format__(self, spec):
+        if self.dim() == 0 and not self._requires_grad:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __reduce_ex__(self, protocol):
+        from .ops.creation import tensor as make_tensor
+
+        return (make_tensor, (self.detach().tolist(),), None)  # replaced by torch's format in serialization
+
+
+def _strided_numpy(host: np.ndarray, np_dtype, shape, strides, offset) -> np.ndarray:
+    """A numpy view into `host`'s memory with the given element strides and offset."""
+    itemsize = np.dtype(np_dtype).itemsize
+    pointer = host.__array_interface__["data"][0] + offset * itemsize
+    holder = _ArrayHolder(
+        {"data": (pointer, False), "shape": tuple(shape), "strides": tuple(s * itemsize for s in strides),
+         "typestr": np.dtype(np_dtype).str, "version": 3},
+        host,
+    )
+    return np.asarray(holder)
+
+
+class _ArrayHolder:
+    """Exposes a raw memory window to numpy while keeping the owning array alive."""
+
+    def __init__(self, interface, owner):
+        self.__array_interface__ = interface
+        self.owner = owner
+
+
+def _storage_address(storage: _Storage) -> int:
+    if storage.host is not None:
+        return storage.host.__array_interface__["data"][0]
+    return (id(storage) // 64 + 1) * 64  # a stable fake address, unique while the storage lives
+
+
+class UntypedStorage:
+    """The bytes behind a tensor; enough of torch.UntypedStorage for identity checks."""
+
+    def __init__(self, storage: _Storage, tensor: Tensor):
+        self._storage = storage
+        self._tensor = tensor
+
+    def data_ptr(self) -> int:
+        base = self._tensor if self._tensor._base is None else self._tensor._base
+        if base.numel() == 0:
+            return 0
+        return _storage_address(self._storage)
+
+    def nbytes(self) -> int:
+        base = self._tensor if self._tensor._base is None else self._tensor._base
+        return base.numel() * base.dtype.itemsize
+
+    def size(self) -> int:
+        return self.nbytes()
+
+    def __len__(self):
+        return self.nbytes()

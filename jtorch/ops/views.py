@@ -1,0 +1,447 @@
+"""View ops: results alias their input's storage. Each computes torch's strides and
+storage offset for the view (so `is_contiguous`, `stride()` and `view`'s errors match
+torch) and one `_views` step that reads it from its input and scatters writes back."""
+from __future__ import annotations
+
+import functools
+import math
+
+import jax
+
+from .. import _dtype
+from .._tensor import Tensor, contiguous_strides
+from .._views import (BitCast, Diagonal, Expand, ImagPart, Permute, RealPart, Reshape, Select, Slice, Unfold,
+                      reader)
+from .._registry import apply_fn
+from ..autograd.grad_mode import STATE
+from ..autograd.tape import record
+
+
+def make_view(self: Tensor, step, shape, strides, offset, grad_name, dtype=None) -> Tensor:
+    out = self._view_of(step, shape, strides, offset, dtype)
+    if STATE.enabled and self._requires_grad:
+        record(grad_name, reader((step,)), (self._data,), (self,), out)
+    return out
+
+
+def shape_arg(args) -> tuple:
+    """Sizes given as varargs or as one sequence (torch.Size, tuple, list)."""
+    if len(args) == 1 and not isinstance(args[0], int) and hasattr(args[0], "__len__"):
+        args = tuple(args[0])
+    try:
+        return tuple(a.__index__() for a in args)
+    except AttributeError:
+        bad = next(a for a in args if not hasattr(a, "__index__"))
+        raise TypeError(f"view(): argument 'size' must be tuple of ints, but found element of type "
+                        f"{type(bad).__name__} at pos 0") from None
+
+
+def infer_size(shape, numel) -> tuple:
+    known, infer_at = 1, None
+    for i, size in enumerate(shape):
+        if size == -1:
+            if infer_at is not None:
+                raise RuntimeError("only one dimension can be inferred")
+            infer_at = i
+        elif size < 0:
+            raise RuntimeError(f"invalid shape dimension {size}")
+        else:
+            known *= size
+    if infer_at is not None:
+        if known == 0:
+            raise RuntimeError(
+                f"cannot reshape tensor of 0 elements into shape {list(shape)} because the unspecified dimension "
+                "size -1 can be any value and is ambiguous"
+            )
+        if numel % known == 0:
+            shape = shape[:infer_at] + (numel // known,) + shape[infer_at + 1:]
+            known = numel
+    if known != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return tuple(shape)
+
+
+def view_strides(old_shape, old_strides, new_shape):
+    """The strides of `new_shape` viewing memory laid out as (old_shape, old_strides),
+    or None when no such strides exist (torch's computeStride)."""
+    if math.prod(old_shape) == 0 or not old_shape:
+        return contiguous_strides(new_shape)
+    new_strides = [0] * len(new_shape)
+    view_d = len(new_shape) - 1
+    chunk_stride = old_strides[-1]
+    tensor_numel = view_numel = 1
+    for d in range(len(old_shape) - 1, -1, -1):
+        tensor_numel *= old_shape[d]
+        if d == 0 or (old_shape[d - 1] != 1 and old_strides[d - 1] != tensor_numel * chunk_stride):
+            while view_d >= 0 and (view_numel < tensor_numel or new_shape[view_d] == 1):
+                new_strides[view_d] = view_numel * chunk_stride
+                view_numel *= new_shape[view_d]
+                view_d -= 1
+            if view_numel != tensor_numel:
+                return None
+            if d > 0:
+                chunk_stride = old_strides[d - 1]
+                tensor_numel = view_numel = 1
+    return tuple(new_strides) if view_d == -1 else None
+
+
+# ----------------------------------------------------------------- reshaping
+def view(self, *shape):
+    """A view with another shape (or, given a dtype, another dtype of one itemsize)."""
+    if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
+        return _view_dtype(self, shape[0])
+    shape = infer_size(shape_arg(shape), self.numel())
+    strides = view_strides(self._shape, self.stride(), shape)
+    if strides is None:
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least one dimension spans across "
+            "two contiguous subspaces). Use .reshape(...) instead."
+        )
+    return make_view(self, Reshape(shape), shape, strides, self._offset, "ViewBackward0")
+
+
+def _view_dtype(self, dtype):
+    if dtype is self.dtype:
+        return self
+    if dtype.itemsize != self.dtype.itemsize:
+        raise NotImplementedError("view(dtype) between dtypes of different sizes is not supported yet")
+    return make_view(self, BitCast(self.dtype.np, dtype.np), self._shape, self.stride(), self._offset,
+                     "ViewBackward0", dtype)
+
+
+def view_as(self, other):
+    return view(self, other._shape)
+
+
+def reshape(input, *shape):
+    """A view when torch would return one (compatible strides), else a copy."""
+    shape = infer_size(shape_arg(shape), input.numel())
+    strides = view_strides(input._shape, input.stride(), shape)
+    if strides is not None:
+        return make_view(input, Reshape(shape), shape, strides, input._offset, "ViewBackward0")
+    # No strides fit: torch copies, and reports UnsafeViewBackward0 over CloneBackward0.
+    return apply_fn("UnsafeViewBackward0", _reshaper(shape), (input.clone(),), input.dtype)
+
+
+@functools.lru_cache(maxsize=4096)
+def _reshaper(shape):
+    return jax.jit(lambda x: x.reshape(shape))
+
+
+def reshape_as(self, other):
+    return reshape(self, other._shape)
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    if input.dim() == 0:
+        return reshape(input, (1,))
+    start, end = input._wrap_dim(start_dim), input._wrap_dim(end_dim)
+    if start > end:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if start == end:
+        return input
+    shape = input._shape[:start] + (math.prod(input._shape[start:end + 1]),) + input._shape[end + 1:]
+    return reshape(input, shape)
+
+
+def unflatten(input, dim, sizes):
+    dim = input._wrap_dim(dim)
+    sizes = infer_size(tuple(sizes), input._shape[dim]) if -1 in sizes else tuple(sizes)
+    if math.prod(sizes) != input._shape[dim]:
+        raise RuntimeError(
+            f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
+            f"({input._shape[dim]}) in the input tensor"
+        )
+    return view(input, input._shape[:dim] + sizes + input._shape[dim + 1:])
+
+
+def ravel(input):
+    return reshape(input, (-1,))
+
+
+def squeeze(input, dim=None):
+    if dim is None:
+        dims = [d for d, s in enumerate(input._shape) if s == 1]
+    else:
+        dims = [input._wrap_dim(d) for d in (dim if isinstance(dim, (tuple, list)) else (dim,))]
+        dims = [d for d in dims if input._shape[d] == 1]
+    keep = [d for d in range(input.dim()) if d not in dims]
+    shape = tuple(input._shape[d] for d in keep)
+    strides = tuple(input.stride()[d] for d in keep)
+    return make_view(input, Reshape(shape), shape, strides, input._offset, "SqueezeBackward0")
+
+
+def unsqueeze(input, dim):
+    dim = input._wrap_dim(dim, input.dim() + 1)
+    old_strides = input.stride()
+    stride = old_strides[dim] * input._shape[dim] if dim < input.dim() else 1
+    shape = input._shape[:dim] + (1,) + input._shape[dim:]
+    strides = old_strides[:dim] + (stride,) + old_strides[dim:]
+    return make_view(input, Reshape(shape), shape, strides, input._offset, "UnsqueezeBackward0")
+
+
+# ----------------------------------------------------------------- permutations
+def permute(input, *dims):
+    dims = shape_arg(dims)
+    if len(dims) != input.dim():
+        raise RuntimeError(
+            f"permute(sparse_coo): number of dimensions in the tensor input does not match the length of the "
+            f"desired ordering of dimensions i.e. input.dim() = {input.dim()} is not equal to len(dims) = {len(dims)}"
+        )
+    dims = tuple(input._wrap_dim(d) for d in dims)
+    if len(set(dims)) != len(dims):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return _permuted(input, dims, "PermuteBackward0")
+
+
+def _permuted(input, perm, grad_name):
+    strides = input.stride()
+    shape = tuple(input._shape[d] for d in perm)
+    return make_view(input, Permute(perm), shape, tuple(strides[d] for d in perm), input._offset, grad_name)
+
+
+def transpose(input, dim0, dim1):
+    ndim = input.dim()
+    if ndim == 0:
+        input._wrap_dim(dim0)
+        input._wrap_dim(dim1)
+        return make_view(input, Reshape(()), (), (), input._offset, "TransposeBackward0")
+    perm = list(range(ndim))
+    a, b = input._wrap_dim(dim0), input._wrap_dim(dim1)
+    perm[a], perm[b] = perm[b], perm[a]
+    return _permuted(input, tuple(perm), "TransposeBackward0")
+
+
+def t(input):
+    if input.dim() > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.dim()}D")
+    return transpose(input, 0, 1) if input.dim() == 2 else alias(input, "TBackward0")
+
+
+def movedim(input, source, destination):
+    src = [input._wrap_dim(d) for d in (source if isinstance(source, (tuple, list)) else (source,))]
+    dst = [input._wrap_dim(d) for d in (destination if isinstance(destination, (tuple, list)) else (destination,))]
+    if len(src) != len(dst):
+        raise RuntimeError(
+            f"movedim: Invalid source or destination dims: source ({src} dims) should contain the same number of "
+            f"dims as destination ({dst} dims)"
+        )
+    rest = [d for d in range(input.dim()) if d not in src]
+    perm = [None] * input.dim()
+    for s, d in zip(src, dst):
+        perm[d] = s
+    it = iter(rest)
+    perm = tuple(p if p is not None else next(it) for p in perm)
+    return _permuted(input, perm, "PermuteBackward0")
+
+
+def matrix_transpose(input):
+    if input.dim() < 2:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
+    return transpose(input, -2, -1)
+
+
+def full_transpose(input):
+    """Tensor.T: reverses all dims (torch deprecates it for ndim != 2)."""
+    return _permuted(input, tuple(reversed(range(input.dim()))), "PermuteBackward0")
+
+
+# ----------------------------------------------------------------- broadcasting
+def expand(input, *sizes):
+    sizes = shape_arg(sizes)
+    if len(sizes) < input.dim():
+        raise RuntimeError(
+            f"expand({input.type()}{{{list(input._shape)}}}, size={list(sizes)}): the number of sizes provided "
+            f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({input.dim()})"
+        )
+    lead = len(sizes) - input.dim()
+    shape, strides = [], []
+    old_strides = input.stride()
+    for i, size in enumerate(sizes):
+        if i < lead:
+            if size < 0:
+                raise RuntimeError(
+                    f"The expanded size of the tensor ({size}) isn't allowed in a leading, non-existing dimension {i}")
+            shape.append(size)
+            strides.append(0)
+            continue
+        old = input._shape[i - lead]
+        if size == -1:
+            size = old
+        if old == size:
+            shape.append(size)
+            strides.append(old_strides[i - lead])
+        elif old == 1:
+            shape.append(size)
+            strides.append(0)
+        else:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({size}) must match the existing size ({old}) at non-singleton "
+                f"dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(input._shape)}"
+            )
+    shape = tuple(shape)
+    return make_view(input, Expand(shape), shape, tuple(strides), input._offset, "ExpandBackward0")
+
+
+def expand_as(input, other):
+    return expand(input, other._shape)
+
+
+def broadcast_to(input, size):
+    return expand(input, size)
+
+
+# ----------------------------------------------------------------- slicing
+def slice_dim(input, dim, start, stop, step=1):
+    """input[..., start:stop:step, ...] along `dim`, with Python's clamping of bounds."""
+    if step <= 0:
+        raise ValueError("step must be greater than zero")
+    size = input._shape[dim]
+    start, stop, _ = slice(start, stop).indices(size)
+    stop = max(stop, start)
+    length = (stop - start + step - 1) // step
+    shape = input._shape[:dim] + (length,) + input._shape[dim + 1:]
+    strides = list(input.stride())
+    offset = input._offset + start * strides[dim] if length else input._offset
+    strides[dim] *= step
+    return make_view(input, Slice(dim, start, stop, step), shape, tuple(strides), offset, "SliceBackward0")
+
+
+def narrow(input, dim, start, length):
+    dim = input._wrap_dim(dim)
+    size = input._shape[dim]
+    start = start.__index__()
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
+    start %= max(size, 1) if start < 0 else size + 1
+    if start + length > size or length < 0:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+    return slice_dim(input, dim, start, start + length)
+
+
+def select(input, dim, index):
+    if input.dim() == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    dim = input._wrap_dim(dim)
+    size = input._shape[dim]
+    index = index.__index__()
+    if not -size <= index < size:
+        raise IndexError(f"index {index} is out of bounds for dimension {dim} with size {size}")
+    index %= size
+    strides = input.stride()
+    shape = input._shape[:dim] + input._shape[dim + 1:]
+    return make_view(input, Select(dim, index), shape, strides[:dim] + strides[dim + 1:],
+                     input._offset + index * strides[dim], "SelectBackward0")
+
+
+def unbind(input, dim=0):
+    dim = input._wrap_dim(dim)
+    return tuple(select(input, dim, i) for i in range(input._shape[dim]))
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    dim = tensor._wrap_dim(dim)
+    size = tensor._shape[dim]
+    if isinstance(split_size_or_sections, int):
+        step = split_size_or_sections
+        if step < 0 or (step == 0 and size != 0):
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
+        bounds = [(s, min(s + step, size)) for s in range(0, size, step)] if step else [(0, 0)]
+        if not bounds:
+            bounds = [(0, 0)]
+    else:
+        sections = list(split_size_or_sections)
+        if sum(sections) != size:
+            raise RuntimeError(
+                f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at dimension "
+                f"{dim}), but got split_sizes={sections}"
+            )
+        starts = [sum(sections[:i]) for i in range(len(sections))]
+        bounds = [(s, s + n) for s, n in zip(starts, sections)]
+    return tuple(slice_dim(tensor, dim, a, b) for a, b in bounds)
+
+
+def chunk(input, chunks, dim=0):
+    if chunks <= 0:
+        raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
+    dim = input._wrap_dim(dim)
+    size = input._shape[dim]
+    step = -(-size // chunks) if size else 0
+    if step == 0:
+        return split(input, [0] * chunks if size == 0 else [size], dim) if size == 0 else (input,)
+    return split(input, step, dim)
+
+
+def tensor_split(input, indices_or_sections, dim=0):
+    dim = input._wrap_dim(dim)
+    size = input._shape[dim]
+    if isinstance(indices_or_sections, Tensor):
+        indices_or_sections = indices_or_sections.tolist()
+    if isinstance(indices_or_sections, int):
+        n = indices_or_sections
+        if n <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {n}")
+        base, extra = divmod(size, n)
+        bounds, start = [], 0
+        for i in range(n):
+            stop = start + base + (1 if i < extra else 0)
+            bounds.append((start, stop))
+            start = stop
+    else:
+        cuts = [0] + [min(max(c if c >= 0 else c + size, 0), size) for c in indices_or_sections] + [size]
+        bounds = [(a, max(a, b)) for a, b in zip(cuts, cuts[1:])]
+    return tuple(slice_dim(input, dim, a, b) for a, b in bounds)
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    d1, d2 = input._wrap_dim(dim1), input._wrap_dim(dim2)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    strides = input.stride()
+    n1, n2 = input._shape[d1], input._shape[d2]
+    length = max(min(n1, n2 - offset) if offset >= 0 else min(n1 + offset, n2), 0)
+    start = input._offset
+    if length:
+        start += offset * strides[d2] if offset >= 0 else -offset * strides[d1]
+    keep = [d for d in range(input.dim()) if d not in (d1, d2)]
+    shape = tuple(input._shape[d] for d in keep) + (length,)
+    new_strides = tuple(strides[d] for d in keep) + (strides[d1] + strides[d2],)
+    return make_view(input, Diagonal(offset, d1, d2), shape, new_strides, start, "DiagonalBackward0")
+
+
+def unfold(input, dimension, size, step):
+    dim = input._wrap_dim(dimension) if input.dim() else 0
+    length = input._shape[dim] if input.dim() else 1
+    if size > length:
+        raise RuntimeError(f"maximum size for tensor at dimension {dim} is {length} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    count = (length - size) // step + 1
+    strides = input.stride()
+    if input.dim() == 0:
+        return make_view(input, Reshape((size,)), (size,), (1,), input._offset, "UnfoldBackward0")
+    shape = input._shape[:dim] + (count,) + input._shape[dim + 1:] + (size,)
+    new_strides = strides[:dim] + (strides[dim] * step,) + strides[dim + 1:] + (strides[dim],)
+    return make_view(input, Unfold(dim, size, step), shape, new_strides, input._offset, "UnfoldBackward0")
+
+
+# ----------------------------------------------------------------- complex parts
+def real(input):
+    if not input.dtype.is_complex:
+        return input
+    real_dtype = input.dtype.to_real()
+    strides = tuple(2 * s for s in input.stride())
+    return make_view(input, RealPart(), input._shape, strides, 2 * input._offset, "RealBackward0", real_dtype)
+
+
+def imag(input):
+    if not input.dtype.is_complex:
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+    real_dtype = input.dtype.to_real()
+    strides = tuple(2 * s for s in input.stride())
+    return make_view(input, ImagPart(), input._shape, strides, 2 * input._offset + 1, "ImagBackward0", real_dtype)
+
+
+def alias(input, grad_name="AliasBackward0"):
+    """A view of the whole tensor (what torch returns for no-op views like `x[...]`)."""
+    return make_view(input, Reshape(input._shape), input._shape, input.stride(), input._offset, grad_name)
