@@ -36,6 +36,7 @@ from .ops.random import (  # noqa: E402
 )
 from .ops.conversion import clone, detach  # noqa: E402
 from .ops.reduction import mean, sum  # noqa: E402
+from .ops.linalg import matmul, mm  # noqa: E402
 from .ops.views import (  # noqa: E402
     broadcast_to, chunk, diagonal, flatten, movedim, narrow, permute, ravel, reshape, select, split, squeeze, t,
     tensor_split, transpose, unbind, unflatten, unsqueeze,

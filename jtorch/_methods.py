@@ -5,7 +5,7 @@ from __future__ import annotations
 from . import _dtype
 from ._registry import OP_TABLE, install_methods
 from ._tensor import Tensor
-from .ops import conversion, creation, indexing, pointwise as pw, reduction, views
+from .ops import conversion, creation, indexing, linalg, pointwise as pw, reduction, views
 
 _METHODS = {
     # views
@@ -27,6 +27,9 @@ _METHODS = {
     "new_full": creation.new_full, "new_tensor": creation.new_tensor,
     # reductions
     "sum": reduction.sum, "mean": reduction.mean,
+    # products
+    "matmul": linalg.matmul, "mm": linalg.mm, "__matmul__": linalg.matmul,
+    "__rmatmul__": lambda self, other: linalg.matmul(other, self),
     # indexing
     "__getitem__": indexing.getitem, "__setitem__": indexing.setitem,
     # arithmetic that picks between table ops
@@ -112,10 +115,12 @@ def _wrap_not_implemented(fn):
 
 def install():
     install_methods()
+    for name, op in (("add", pw.add), ("sub", pw.sub), ("mul", pw.mul), ("truediv", pw.true_divide)):
+        _DUNDERS[f"__{name}__"] = OP_TABLE[f"torch.{op.__name__}"].binary
     for name, fn in _METHODS.items():
         setattr(Tensor, name, fn)
     for name, fn in _DUNDERS.items():
-        setattr(Tensor, name, _wrap_not_implemented(fn))
+        setattr(Tensor, name, fn if getattr(fn, "__name__", "") == "binary" else _wrap_not_implemented(fn))
     for name, method in _INPLACE_DUNDERS.items():
         setattr(Tensor, name, getattr(Tensor, method))
     Tensor.__hash__ = lambda self: id(self)

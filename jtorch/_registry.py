@@ -277,15 +277,67 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
             return wrapped
 
         n = len(operands)
+        fast_entries = {}
+
+        def fast_entry(a, b):
+            """(jitted fn, result dtype) for default static args and these operand kinds."""
+            key = (a.dtype if isinstance(a, Tensor) else type(a), isinstance(a, Tensor) and a._shape == (),
+                   b.dtype if isinstance(b, Tensor) else type(b), isinstance(b, Tensor) and b._shape == ())
+            entry = fast_entries.get(key)
+            if entry is None:
+                keys = tuple(_dtype.operand_key(v) if p else None for p, v in zip(promoted, (a, b)))
+                compute, result = elementwise_dtypes(keys, promote)
+                entry = fast_entries[key] = (jitted(default_static, compute, result), result, compute)
+            return entry
+
+        same_dtype = {}
+
+        def binary(a, b):
+            """The hot path for two operands: equal-shape tensors of one dtype, or a tensor
+            and a Python scalar, nothing needing autograd. Anything else goes to `apply`."""
+            if isinstance(b, Tensor):
+                if isinstance(a, Tensor):
+                    dtype = a.dtype
+                    if (dtype is not b.dtype or a._shape != b._shape or a._storage.device is not b._storage.device
+                            or STATE.enabled and (a._requires_grad or b._requires_grad)):
+                        return apply((a, b), default_static, None, None)
+                    entry = same_dtype.get(dtype)
+                    if entry is None:
+                        entry = same_dtype[dtype] = fast_entry(a, b)
+                    return Tensor._make(entry[0](a._data, b._data), entry[1], a._storage.device, None, a._shape)
+                if a.__class__ not in _PY_SCALARS or STATE.enabled and b._requires_grad:
+                    return apply((a, b), default_static, None, None)
+                fn, result, compute = fast_entry(a, b)
+                return Tensor._make(fn(scalar_array(a, compute), b._data), result, b._storage.device, None, b._shape)
+            if b.__class__ not in _PY_SCALARS or STATE.enabled and a._requires_grad:
+                return apply((a, b), default_static, None, None)
+            fn, result, compute = fast_entry(a, b)
+            return Tensor._make(fn(a._data, scalar_array(b, compute)), result, a._storage.device, None, a._shape)
 
         def function(*args, out=None, **kwargs):
             if kwargs or len(args) != n:
                 values, static = bind(args, kwargs)
+            elif n == 2 and out is None:
+                return binary(*args)
             else:
                 values, static = args, default_static
             return apply(values, static, out, None)
 
         def inplace_method(self, *args, **kwargs):
+            if n == 2 and not kwargs and len(args) == 1:
+                other = args[0]
+                # Hot path: a base tensor updated with an equal-shape tensor of its dtype.
+                if (isinstance(other, Tensor) and other.dtype is self.dtype and other._shape == self._shape
+                        and self._chain is None and other._storage.device is self._storage.device
+                        and not (STATE.enabled and (self._requires_grad or other._requires_grad))):
+                    entry = same_dtype.get(self.dtype)
+                    if entry is None:
+                        entry = same_dtype[self.dtype] = fast_entry(self, other)
+                    if entry[1] is self.dtype:
+                        storage = self._storage
+                        storage.set(entry[0](self._data, other._data))
+                        storage.version += 1
+                        return self
             if kwargs or len(args) != n - 1:
                 values, static = bind((self,) + args, kwargs)
             else:
@@ -297,6 +349,7 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
         inplace_method.__name__ = op_name + "_"
         opdef.function = function
         opdef.inplace_function = inplace_method if inplace else None
+        opdef.binary = binary if n == 2 else None
         register(opdef)
         return function
 
@@ -328,3 +381,5 @@ def install_methods():
 
 
 from ._device import CPU as _CPU  # noqa: E402
+
+_PY_SCALARS = (int, float, bool, complex)

@@ -18,7 +18,7 @@ import jax
 import numpy as np
 
 from . import _device, _dtype
-from ._views import reader, writer
+from ._views import extend, reader, writer
 
 
 class _Storage:
@@ -82,12 +82,19 @@ class Size(tuple):
 class Tensor:
     """A torch.Tensor whose value is a jax.Array (or a JAX tracer under `jax.jit`)."""
 
-    __slots__ = (
-        "_storage", "_chain", "_shape", "_strides", "_offset", "_cache", "_cache_version",
-        "dtype", "_requires_grad", "_grad", "grad_fn", "_base", "_grad_acc", "_retains_grad",
-        "_hooks", "__dict__", "__weakref__",
-    )
+    # Hot fields are slots; rarely set ones live in the instance dict with class defaults,
+    # so creating a tensor on the per-op hot path sets only seven attributes.
+    __slots__ = ("_storage", "_chain", "_shape", "dtype", "_requires_grad", "grad_fn", "_base", "__dict__",
+                 "__weakref__")
     __module__ = "torch"
+    _strides = None  # None: contiguous
+    _offset = 0
+    _cache = None
+    _cache_version = -1
+    _grad = None
+    _grad_acc = None
+    _retains_grad = False
+    _hooks = None
     is_sparse = False
     is_quantized = False
     is_meta = False
@@ -95,47 +102,32 @@ class Tensor:
 
     # ------------------------------------------------------------ construction
     @classmethod
-    def _make(cls, array, dtype, device=_device.CPU, host=None):
+    def _make(cls, array, dtype, device=_device.CPU, host=None, shape=None):
         """A new base tensor owning `array` (whose dtype is `dtype`'s), or in host mode
-        sharing the numpy array `host`."""
+        sharing the numpy array `host`. Pass `shape` when known: reading a fresh jax
+        array's shape costs about a microsecond."""
         t = object.__new__(cls)
         t._storage = _Storage(array, device, host)
         t._chain = None
-        t._shape = array.shape if host is None else host.shape
-        t._strides = None
-        t._offset = 0
-        t._cache = None
-        t._cache_version = -1
+        t._shape = shape if shape is not None else array.shape if host is None else host.shape
         t.dtype = dtype
         t._requires_grad = False
-        t._grad = None
         t.grad_fn = None
         t._base = None
-        t._grad_acc = None
-        t._retains_grad = False
-        t._hooks = None
         return t
 
     def _view_of(self, step, shape, strides, offset, dtype=None):
         """A tensor aliasing self's storage, read through `self`'s chain plus `step`."""
-        from ._views import extend
-
-        t = object.__new__(type(self) if type(self) is Tensor else Tensor)
+        t = object.__new__(Tensor)
         t._storage = self._storage
         t._chain = extend(self._chain or (), step)
         t._shape = tuple(shape)
         t._strides = tuple(strides)
         t._offset = offset
-        t._cache = None
-        t._cache_version = -1
         t.dtype = dtype or self.dtype
         t._requires_grad = False
-        t._grad = None
         t.grad_fn = None
         t._base = self if self._base is None else self._base
-        t._grad_acc = None
-        t._retains_grad = False
-        t._hooks = None
         return t
 
     def __init__(self, *args, **kwargs):

@@ -1,0 +1,122 @@
+"""Per-call time of tiny-tensor ops and throughput of large ops: jtorch vs torch eager,
+un-jitted jax.numpy, and a cached jax.jit function called directly (the engine's floor).
+
+Run: python benchmarks/bench_ops.py [--quick]
+"""
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+import jtorch
+
+try:
+    import torch
+except ImportError:  # torch is only a test dependency
+    torch = None
+
+
+def per_call(fn, min_time=0.3, repeats=5) -> float:
+    """Median over `repeats` of the mean per-call seconds of `fn` (after a warm-up)."""
+    for _ in range(3):
+        fn()
+    n, elapsed = 1, 0.0
+    while elapsed < min_time / repeats:
+        n *= 2
+        start = time.perf_counter()
+        for _ in range(n):
+            fn()
+        elapsed = time.perf_counter() - start
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(n):
+            fn()
+        samples.append((time.perf_counter() - start) / n)
+    return float(np.median(samples))
+
+
+def block(x):
+    """Wait for a JAX result (jtorch Tensor or jax.Array)."""
+    data = x._data if isinstance(x, jtorch.Tensor) else x
+    return jax.block_until_ready(data)
+
+
+def tiny_cases():
+    a = np.random.rand(5, 3).astype(np.float32)
+    b = np.random.rand(5, 3).astype(np.float32)
+    jx, jy, jr = jtorch.tensor(a), jtorch.tensor(b), jtorch.empty(5, 3)
+    ja, jb = jnp.asarray(a), jnp.asarray(b)
+    jit_add = jax.jit(lambda p, q: p + q)
+    jit_sum = jax.jit(lambda p: p.sum())
+    jit_col = jax.jit(lambda p: p[:, 1])
+    jit_flat = jax.jit(lambda p: p.reshape(15))
+    na = np.random.rand(5, 3).astype(np.float32)
+    cases = {  # (jtorch, un-jitted jnp, cached jit); every result is waited for
+        "x + y": (lambda: block(jx + jy), lambda: block(ja + jb), lambda: block(jit_add(ja, jb))),
+        "add(x, y, out=r)": (lambda: block(jtorch.add(jx, jy, out=jr)), lambda: block(ja + jb),
+                             lambda: block(jit_add(ja, jb))),
+        "y.add_(x)": (lambda: block(jy.add_(jx)), lambda: block(ja + jb), lambda: block(jit_add(ja, jb))),
+        "x.sum()": (lambda: block(jx.sum()), lambda: block(ja.sum()), lambda: block(jit_sum(ja))),
+        "x[:, 1]": (lambda: block(jx[:, 1]), lambda: block(ja[:, 1]), lambda: block(jit_col(ja))),
+        "x.view(15)": (lambda: block(jx.view(15)), lambda: block(ja.reshape(15)), lambda: block(jit_flat(ja))),
+        "x.numpy()": (lambda: jx.numpy(), lambda: np.asarray(ja), lambda: np.asarray(ja)),
+        "from_numpy(a)": (lambda: jtorch.from_numpy(na), lambda: block(jnp.asarray(na)),
+                          lambda: block(jnp.asarray(na))),
+    }
+    if torch is not None:
+        tx, ty, tr = torch.tensor(a), torch.tensor(b), torch.empty(5, 3)
+        torch_cases = {
+            "x + y": lambda: tx + ty, "add(x, y, out=r)": lambda: torch.add(tx, ty, out=tr),
+            "y.add_(x)": lambda: ty.add_(tx), "x.sum()": lambda: tx.sum(), "x[:, 1]": lambda: tx[:, 1],
+            "x.view(15)": lambda: tx.view(15), "x.numpy()": lambda: tx.numpy(), "from_numpy(a)": lambda: torch.from_numpy(na),
+        }
+    else:
+        torch_cases = {}
+    return cases, torch_cases
+
+
+def large_cases():
+    n = 2048
+    a = np.random.rand(n, n).astype(np.float32)
+    b = np.random.rand(n, n).astype(np.float32)
+    v = np.random.rand(4 * 1024 * 1024).astype(np.float32)
+    jx, jy, jv = jtorch.tensor(a), jtorch.tensor(b), jtorch.tensor(v)
+    ja, jb, jva = jnp.asarray(a), jnp.asarray(b), jnp.asarray(v)
+    jit_mm = jax.jit(jnp.matmul)
+    jit_ew = jax.jit(lambda p: p * 2 + 1)
+    return {
+        "matmul 2048x2048": (lambda: block(jx @ jy), lambda: block(jit_mm(ja, jb))),
+        "x * 2 + 1 on 4M floats": (lambda: block(jv * 2 + 1), lambda: block(jit_ew(jva))),
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="shorter timing loops")
+    args = parser.parse_args()
+    min_time = 0.1 if args.quick else 0.5
+    print(f"machine: {platform.machine()}, {platform.processor() or platform.platform()}, "
+          f"jax {jax.__version__} on {jax.devices()[0].platform}, torch {torch.__version__ if torch else 'absent'}")
+    cases, torch_cases = tiny_cases()
+    print(f"\n{'tiny op (5x3 float32)':24} {'jtorch':>9} {'torch':>9} {'jnp':>9} {'jit floor':>9} {'jtorch/floor':>12}")
+    for name, (ours, raw, floor) in cases.items():
+        t_ours = per_call(ours, min_time)
+        t_raw = per_call(raw, min_time)
+        t_floor = per_call(floor, min_time)
+        t_torch = per_call(torch_cases[name], min_time) if name in torch_cases else float("nan")
+        print(f"{name:24} {t_ours*1e6:8.1f}µ {t_torch*1e6:8.1f}µ {t_raw*1e6:8.1f}µ {t_floor*1e6:8.1f}µ "
+              f"{t_ours/t_floor:11.2f}x")
+    print(f"\n{'large op':24} {'jtorch':>9} {'raw jax':>9} {'ratio':>7}")
+    for name, (ours, raw) in large_cases().items():
+        t_ours, t_raw = per_call(ours, min_time, 3), per_call(raw, min_time, 3)
+        print(f"{name:24} {t_ours*1e3:7.2f}ms {t_raw*1e3:7.2f}ms {t_ours/t_raw:6.2f}x")
+
+
+if __name__ == "__main__":
+    main()
