@@ -20,7 +20,7 @@ from . import _dtype
 from ._dtype import Promote, elementwise_dtypes
 from ._tensor import Tensor
 from .autograd.grad_mode import STATE
-from .autograd.tape import record
+from .autograd.tape import capture_history, record, record_inplace
 
 OP_TABLE: dict = {}
 
@@ -111,8 +111,9 @@ def type_name(d: _dtype.dtype) -> str:
 def check_inplace_allowed(target: Tensor):
     if STATE.enabled and target._requires_grad and target.grad_fn is None and target._base is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-    if STATE.enabled and target._base is not None and (target._requires_grad or target._base._requires_grad):
-        raise NotImplementedError("in-place operations on views of tensors that require grad are not supported yet")
+    base = target._base
+    if STATE.enabled and base is not None and base._requires_grad and base.grad_fn is None:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
 
 
 def write_into(target: Tensor, value, result_dtype, *, inplace: bool, grad_inputs=()):
@@ -263,9 +264,10 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
             if inplace_target is not None:
                 check_inplace_allowed(inplace_target)
                 if STATE.enabled and any(t is not None and t._requires_grad for t in tensors):
-                    out_dtype = inplace_target.dtype
+                    history = capture_history(inplace_target)
                     write_into(inplace_target, value, result, inplace=True)
-                    return record(opdef.grad_name, jitted(static, compute, out_dtype), arrays, tensors, inplace_target)
+                    fn = jitted(static, compute, inplace_target.dtype)
+                    return record_inplace(history, opdef.grad_name, fn, arrays, tensors)
                 return write_into(inplace_target, value, result, inplace=True)
             if out_tensor is not None:
                 return write_into(out_tensor, value, result, inplace=False, grad_inputs=tensors)

@@ -94,7 +94,9 @@ class Tensor:
     _grad = None
     _grad_acc = None
     _retains_grad = False
-    _hooks = None
+    _hooks = None  # gradient hooks of a leaf
+    _post_acc_hooks = None
+    _output_nr = 0  # which output of grad_fn this tensor is
     is_sparse = False
     is_quantized = False
     is_meta = False

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import warnings
+import weakref
 
 import jax.numpy as jnp
 
-from . import grad_mode
+from . import grad_mode, graph
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .tape import AccumulateGrad, Node, grad_edge, run_backward
 
@@ -14,10 +15,11 @@ def _as_tuple(x):
     return tuple(x) if isinstance(x, (tuple, list)) else (x,)
 
 
-def _roots(tensors, grad_tensors):
+def _roots(tensors, grad_tensors, create_graph):
+    """Graph edges of `tensors` and their initial cotangents (torch's checks included)."""
     from .._tensor import Tensor
 
-    roots, cotangents = [], []
+    edges, cotangents = [], []
     for i, (t, g) in enumerate(zip(tensors, grad_tensors)):
         edge = grad_edge(t) if t._requires_grad else None
         if edge is None:
@@ -27,31 +29,36 @@ def _roots(tensors, grad_tensors):
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             if not t.dtype.is_floating_point:
                 raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {t.dtype}")
-            ct = jnp.ones(t._shape, t.dtype.np)
-        else:
-            if not isinstance(g, Tensor):
-                g = Tensor._make(jnp.asarray(g, t.dtype.np), t.dtype, t.device)
-            if g._shape != t._shape:
-                raise RuntimeError(
-                    f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] has a shape of "
-                    f"{t.shape}."
-                )
-            ct = g._data.astype(t.dtype.np)
-        roots.append(edge[0])
-        cotangents.append(ct)
-    return roots, cotangents
+            g = Tensor._make(jnp.ones(t._shape, t.dtype.np), t.dtype, t.device)
+        elif not isinstance(g, Tensor):
+            g = Tensor._make(jnp.asarray(g, t.dtype.np), t.dtype, t.device)
+        if g._shape != t._shape:
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] has a shape of "
+                f"{t.shape}."
+            )
+        edges.append(edge)
+        cotangents.append(g if create_graph else g._data.astype(t.dtype.np))
+    return edges, cotangents
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None, inputs=None):
-    """Accumulate d(tensors)/d(leaf) into each leaf's `.grad`."""
-    if create_graph:
-        raise NotImplementedError("create_graph=True is not supported yet")
+    """Accumulate d(tensors)/d(leaf) into the `.grad` of each leaf (or of `inputs`)."""
     tensors = _as_tuple(tensors)
     grad_tensors = _as_tuple(grad_tensors) if grad_tensors is not None else (None,) * len(tensors)
-    roots, cotangents = _roots(tensors, grad_tensors)
+    edges, cotangents = _roots(tensors, grad_tensors, create_graph)
     retain = create_graph if retain_graph is None else retain_graph
-    chosen = None if inputs is None else set(_as_tuple(inputs))
-    run_backward(roots, cotangents, bool(retain), inputs=chosen)
+    if inputs is not None:
+        inputs = tuple(inputs.values()) if isinstance(inputs, dict) else _as_tuple(inputs)
+        if not inputs:
+            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+        captured = run_backward(edges, cotangents, bool(retain), create_graph, inputs=inputs, accumulate=False)
+        from .tape import _accumulate
+
+        for t, g in captured.items():
+            _accumulate(t, g, create_graph)
+        return
+    run_backward(edges, cotangents, bool(retain), create_graph)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
@@ -59,22 +66,18 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     """The gradients of `outputs` with respect to `inputs`, returned (not accumulated)."""
     from .._tensor import Tensor
 
-    if create_graph:
-        raise NotImplementedError("create_graph=True is not supported yet")
     outputs, inputs = _as_tuple(outputs), _as_tuple(inputs)
     grad_outputs = _as_tuple(grad_outputs) if grad_outputs is not None else (None,) * len(outputs)
-    roots, cotangents = _roots(outputs, grad_outputs)
+    edges, cotangents = _roots(outputs, grad_outputs, create_graph)
     for t in inputs:
         if not t._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-        if t.grad_fn is not None:
-            raise NotImplementedError("autograd.grad with respect to non-leaf tensors is not supported yet")
     retain = create_graph if retain_graph is None else retain_graph
-    captured = run_backward(roots, cotangents, bool(retain), accumulate=False, inputs=set(inputs))
+    captured = run_backward(edges, cotangents, bool(retain), create_graph, inputs=inputs, accumulate=False)
     result = []
     for t in inputs:
-        ct = captured.get(t)
-        if ct is None:
+        g = captured.get(t)
+        if g is None:
             if not (allow_unused or materialize_grads):
                 raise RuntimeError(
                     "One of the differentiated Tensors appears to not have been used in the graph. Set "
@@ -82,8 +85,10 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
                 )
             result.append(Tensor._make(jnp.zeros(t._shape, t.dtype.np), t.dtype, t.device) if materialize_grads
                           else None)
+        elif isinstance(g, Tensor):
+            result.append(g if create_graph else g.detach())
         else:
-            result.append(Tensor._make(ct.astype(t.dtype.np), t.dtype, t.device))
+            result.append(Tensor._make(g.astype(t.dtype.np), t.dtype, t.device))
     return tuple(result)
 
 
@@ -114,10 +119,12 @@ def _get_grad(self):
 
 def _set_grad(self, value):
     if value is not None:
-        if value._shape != self._shape:
-            raise RuntimeError("assigned grad has data of a different size")
         if value.dtype is not self.dtype:
             raise RuntimeError("assigned grad has data of a different type")
+        if value._shape != self._shape:
+            raise RuntimeError("assigned grad has data of a different size")
+        if value.device != self.device:
+            raise RuntimeError("assigned grad has data located on a different device")
     self._grad = value
 
 
@@ -137,9 +144,67 @@ def _set_data(self, value):
     self._cache, self._cache_version = None, -1
 
 
+def _retain_grad(self):
+    if not self._requires_grad:
+        raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+    if self.grad_fn is None or self._retains_grad:
+        return
+    node = self.grad_fn
+    node._retained = dict(node._retained or {})
+    node._retained[self._output_nr] = weakref.ref(self)
+    self._retains_grad = True
+
+
+def _retains_grad(self):
+    return self._retains_grad if self.grad_fn is not None else False
+
+
+class _Handle:
+    def __init__(self, remove):
+        self.remove = remove
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def _register_hook(self, hook):
+    """hook(grad) runs when the gradient of this tensor is computed; it may return a
+    replacement gradient."""
+    if not self._requires_grad:
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+    if self.grad_fn is None:
+        self._hooks = (self._hooks or ()) + (hook,)
+
+        def remove():
+            self._hooks = tuple(h for h in self._hooks if h is not hook)
+        return _Handle(remove)
+    node = self.grad_fn
+    node._pre_hooks = dict(node._pre_hooks or {})
+    node._pre_hooks.setdefault(self._output_nr, []).append(hook)
+    return _Handle(lambda: node._pre_hooks[self._output_nr].remove(hook))
+
+
+def _register_post_accumulate_grad_hook(self, hook):
+    if self.grad_fn is not None:
+        raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+    self._post_acc_hooks = (self._post_acc_hooks or ()) + (hook,)
+
+    def remove():
+        self._post_acc_hooks = tuple(h for h in self._post_acc_hooks if h is not hook)
+    return _Handle(remove)
+
+
 def install(tensor_cls):
     tensor_cls.requires_grad = property(_get_requires_grad, _set_requires_grad)
     tensor_cls.is_leaf = property(_is_leaf)
     tensor_cls.grad = property(_get_grad, _set_grad)
     tensor_cls.backward = _backward
     tensor_cls.data = property(_get_data, _set_data)
+    tensor_cls.retain_grad = _retain_grad
+    tensor_cls.retains_grad = property(_retains_grad)
+    tensor_cls.register_hook = _register_hook
+    tensor_cls.register_post_accumulate_grad_hook = _register_post_accumulate_grad_hook
+    tensor_cls.output_nr = property(lambda self: self._output_nr)

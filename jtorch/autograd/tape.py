@@ -1,5 +1,10 @@
 """The autograd tape: one Node per recorded op, holding the op's pure JAX function and
-its input arrays; backward runs a cached, jitted `jax.vjp` of that function."""
+its input arrays; backward runs a cached, jitted `jax.vjp` of that function.
+
+With `create_graph=True` the backward of each node is itself recorded as an op on the
+tape (its inputs: the saved inputs, re-attached to their original graph edges, and the
+cotangents), so gradients of gradients come from the same mechanism.
+"""
 from __future__ import annotations
 
 import functools
@@ -13,8 +18,8 @@ from .grad_mode import STATE
 class Node:
     """A backward function in the graph; subclasses are named as torch names them."""
 
-    __slots__ = ("_fn", "_inputs", "_diff", "next_functions", "_out_meta", "metadata", "_freed",
-                 "_saved_versions", "__weakref__")
+    __slots__ = ("_fn", "_inputs", "_diff", "next_functions", "_out_meta", "_multi", "metadata", "_freed",
+                 "_saved", "_pre_hooks", "_hooks", "_retained", "__weakref__")
 
     def name(self) -> str:
         return type(self).__name__
@@ -22,11 +27,20 @@ class Node:
     def __repr__(self):
         return f"<{type(self).__name__} object at {hex(id(self))}>"
 
-    def register_hook(self, hook):
-        raise NotImplementedError("Node.register_hook is not supported yet")
+    def __call__(self, *grads):
+        return self.apply(grads[0] if len(grads) == 1 else grads)
 
-    def apply(self, cotangents):
-        """Input cotangents (one per next_function; None where no gradient flows)."""
+    def register_hook(self, hook):
+        """hook(grad_inputs, grad_outputs) runs after this node computed its gradients."""
+        self._hooks = (self._hooks or ()) + (hook,)
+        return _RemovableHandle(self, "_hooks", hook)
+
+    def register_prehook(self, hook):
+        self._pre_hooks = dict(self._pre_hooks or {})
+        self._pre_hooks.setdefault(-1, []).append(hook)
+        return _RemovableHandle(self, None, hook)
+
+    def _check_saved(self):
         if self._freed:
             raise RuntimeError(
                 "Trying to backward through the graph a second time (or directly access saved tensors after they "
@@ -34,11 +48,39 @@ class Node:
                 ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph "
                 "a second time or if you need to access saved tensors after calling backward."
             )
-        grads = _vjp(self._fn, self._diff)(self._inputs, cotangents)
-        out, it = [], iter(grads)
-        for d in self._diff:
-            out.append(next(it) if d else None)
-        return out
+        for i, (tensor, version) in enumerate(self._saved or ()):
+            if tensor._version != version:
+                raise RuntimeError(
+                    "one of the variables needed for gradient computation has been modified by an inplace operation: "
+                    f"[{_type_string(tensor)} [{', '.join(map(str, tensor._shape))}]], which is output {i} of "
+                    f"{type(tensor.grad_fn).__name__ if tensor.grad_fn is not None else 'AccumulateGrad'}, is at "
+                    f"version {tensor._version}; expected version {version} instead. Hint: enable anomaly detection "
+                    "to find the operation that failed to compute its gradient, with "
+                    "torch.autograd.set_detect_anomaly(True)."
+                )
+
+    def apply(self, cotangent):
+        """Input cotangent arrays (one per next_function; None where no gradient flows)."""
+        self._check_saved()
+        grads = _vjp(self._fn, self._diff)(self._inputs, cotangent)
+        it = iter(grads)
+        return [next(it) if d else None for d in self._diff]
+
+    def apply_recorded(self, cotangent):
+        """Like `apply` on Tensors, recording the computation for higher-order grads."""
+        from .._tensor import Tensor
+
+        self._check_saved()
+        proxies = [_proxy(x, edge) for x, edge in zip(self._inputs, self.next_functions)]
+        cts = list(cotangent) if self._multi else [cotangent]
+        fn = _vjp_flat(self._fn, self._diff, self._multi, len(self._inputs))
+        arrays = list(self._inputs) + [c._data for c in cts]
+        values = fn(*arrays)
+        outputs = tuple(_wrap(v) for v in (values if isinstance(values, tuple) else (values,)))
+        record(type(self).__name__ + "Backward", fn, arrays, proxies + cts,
+               outputs if len(outputs) != 1 else outputs[0])
+        it = iter(outputs)
+        return [next(it) if d else None for d in self._diff]
 
     def release(self):
         self._inputs = None
@@ -51,9 +93,54 @@ class AccumulateGrad(Node):
     __slots__ = ("variable",)
 
 
+class _RemovableHandle:
+    def __init__(self, owner, attr, hook):
+        self._owner, self._attr, self._hook = owner, attr, hook
+
+    def remove(self):
+        if self._attr == "_hooks" and self._owner._hooks:
+            self._owner._hooks = tuple(h for h in self._owner._hooks if h is not self._hook)
+        elif self._owner._pre_hooks:
+            for hooks in self._owner._pre_hooks.values():
+                if self._hook in hooks:
+                    hooks.remove(self._hook)
+
+
+def _type_string(t):
+    return t.type()
+
+
+def _dtype_of(array):
+    from .. import _dtype
+
+    return _dtype.from_numpy_dtype(array.dtype)
+
+
+def _proxy(array, edge):
+    """A Tensor holding `array` whose gradient flows into the graph `edge`."""
+    from .._tensor import Tensor
+
+    node, index = edge
+    t = Tensor._make(array, _dtype_of(array))
+    if node is None:
+        return t
+    t._requires_grad = True
+    if isinstance(node, AccumulateGrad):
+        t._grad_acc = node
+    else:
+        t.grad_fn = node
+        t._output_nr = index
+    return t
+
+
 @functools.cache
 def node_class(name: str) -> type:
     return type(name, (Node,), {"__slots__": ()})
+
+
+def _with_diff(fn, diff, inputs, diff_inputs):
+    it = iter(diff_inputs)
+    return fn(*[next(it) if d else x for d, x in zip(diff, inputs)])
 
 
 @functools.lru_cache(maxsize=16384)
@@ -61,12 +148,21 @@ def _vjp(fn, diff: tuple):
     """A jitted function (inputs, cotangent) -> gradients of the differentiable inputs."""
 
     def vjp(inputs, cotangent):
-        def partial(*diff_inputs):
-            it = iter(diff_inputs)
-            return fn(*[next(it) if d else x for d, x in zip(diff, inputs)])
-
-        _, pullback = jax.vjp(partial, *[x for d, x in zip(diff, inputs) if d])
+        _, pullback = jax.vjp(lambda *d: _with_diff(fn, diff, inputs, d), *[x for d, x in zip(diff, inputs) if d])
         return pullback(cotangent)
+
+    return jax.jit(vjp)
+
+
+@functools.lru_cache(maxsize=16384)
+def _vjp_flat(fn, diff: tuple, multi: bool, n_inputs: int):
+    """`_vjp` with flat arguments (inputs..., cotangents...), itself differentiable."""
+
+    def vjp(*args):
+        inputs, cts = args[:n_inputs], args[n_inputs:]
+        _, pullback = jax.vjp(lambda *d: _with_diff(fn, diff, inputs, d), *[x for d, x in zip(diff, inputs) if d])
+        grads = pullback(tuple(cts) if multi else cts[0])
+        return grads[0] if len(grads) == 1 else tuple(grads)
 
     return jax.jit(vjp)
 
@@ -78,7 +174,7 @@ def differentiable(tensor) -> bool:
 def grad_edge(tensor):
     """(node, output index) that gradients for `tensor` flow into, or None."""
     if tensor.grad_fn is not None:
-        return (tensor.grad_fn, 0)
+        return (tensor.grad_fn, tensor._output_nr)
     if tensor._requires_grad:
         acc = tensor._grad_acc
         if acc is None:
@@ -86,39 +182,70 @@ def grad_edge(tensor):
             acc.variable = tensor
             acc.next_functions = ()
             acc._freed = False
+            acc._saved = None
+            acc._pre_hooks = acc._hooks = acc._retained = None
             acc.metadata = {}
             tensor._grad_acc = acc
         return (acc, 0)
     return None
 
 
-def record(grad_name, fn, inputs, tensors, result):
-    """Attach a `grad_name` node to the Tensor `result` computed as `fn(*inputs)`, when
-    grad mode is on and some Tensor in `tensors` (aligned with `inputs`) requires grad."""
+def record(grad_name, fn, inputs, tensors, result, saved=()):
+    """Attach a `grad_name` node to `result` (a Tensor, or a tuple of Tensors when `fn`
+    returns a tuple) computed as `fn(*inputs)`, when some Tensor in `tensors` (aligned
+    with `inputs`) requires grad. `saved` lists the tensors torch saves for backward:
+    modifying one in place before backward raises torch's error."""
     diff = tuple(differentiable(t) and t.dtype.category >= 2 for t in tensors)
     if not any(diff):
         return result
+    multi = isinstance(result, (tuple, list))
+    outputs = tuple(result) if multi else (result,)
     node = object.__new__(node_class(grad_name))
     node._fn = fn
     node._inputs = tuple(inputs)
     node._diff = diff
     node._freed = False
+    node._multi = multi
     node.metadata = {}
-    node._out_meta = (result._shape, result.dtype)
+    node._pre_hooks = node._hooks = node._retained = None
+    node._out_meta = tuple((o._shape, o.dtype) for o in outputs)
+    node._saved = tuple((t, t._version) for t in saved if t is not None) or None
     node.next_functions = tuple((grad_edge(t) or (None, 0)) if t is not None and hasattr(t, "grad_fn") else (None, 0)
                                 for t in tensors)
-    result.grad_fn = node
-    result._requires_grad = True
+    for i, o in enumerate(outputs):
+        if o.dtype.category >= 2:
+            o.grad_fn = node
+            o._requires_grad = True
+            if multi:
+                o._output_nr = i
     return result
 
 
-def wants_grad(tensors) -> bool:
-    if not STATE.enabled:
-        return False
-    for t in tensors:
-        if t is not None and getattr(t, "_requires_grad", False):
-            return True
-    return False
+def capture_history(target):
+    """What `record_inplace` needs to know about `target` before it is overwritten."""
+    return target, (target._storage.get() if target._chain is not None else None)
+
+
+def record_inplace(history, grad_name, fn, inputs, tensors, saved=()):
+    """Record an in-place op that already wrote `fn(*inputs)` into the target. For a
+    view, the base's history is rewritten as torch does: the base gets a CopySlices node
+    (its old value outside the view, the op's result inside) and the view becomes a
+    view of that new base."""
+    from .._tensor import Tensor
+    from .._views import reader, writer
+
+    target, old_base = history
+    if old_base is None:
+        return record(grad_name, fn, inputs, tensors, target, saved)
+    value = target._data
+    result = record(grad_name, fn, inputs, tensors, Tensor._make(value, target.dtype, target.device), saved)
+    if not result._requires_grad:
+        return target
+    base, chain = target._base, target._chain
+    record("CopySlices", writer(chain), (old_base, value), (base, result), base)
+    target.grad_fn = None
+    record("AsStridedBackward0", reader(chain), (base._storage.get(),), (base,), target)
+    return target
 
 
 def _topological(roots):
@@ -140,38 +267,147 @@ def _topological(roots):
     return order[::-1]
 
 
-def run_backward(roots, cotangents, retain_graph: bool, accumulate=True, inputs=None):
-    """Propagate `cotangents` (jax arrays) from the `roots` nodes to the leaves."""
+def _run_pre_hooks(hooks, grad, create_graph):
+    """Tensor hooks: each may return a replacement gradient."""
+    from .._tensor import Tensor
+
+    for hook in hooks:
+        g = grad if isinstance(grad, Tensor) else _wrap(grad)
+        result = hook(g)
+        if result is not None:
+            grad = result if create_graph else result._data
+    return grad
+
+
+def _wrap(array):
+    from .._tensor import Tensor
+
+    return Tensor._make(array, _dtype_of(array))
+
+
+def run_backward(roots, cotangents, retain_graph: bool, create_graph=False, inputs=None, accumulate=True):
+    """Propagate `cotangents` (arrays, or Tensors when create_graph) from `roots` (edges)
+    to the leaves. Returns {tensor: gradient} for the `inputs` when not accumulating."""
     from .._tensor import Tensor
 
     grads: dict = {}
-    for node, ct in zip(roots, cotangents):
-        grads[node] = grads[node] + ct if node in grads else ct
+    for (node, index), ct in zip(roots, cotangents):
+        _add_into(grads, node, index, ct)
     captured = {}
-    for node in _topological(roots):
-        ct = grads.pop(node, None)
-        if ct is None:
-            continue
-        if isinstance(node, AccumulateGrad):
-            variable = node.variable
-            if inputs is not None and variable not in inputs:
+    wanted_edges = {}
+    if inputs is not None:
+        for t in inputs:
+            edge = grad_edge(t)
+            if edge is not None:
+                wanted_edges[edge] = t
+    with _grad_mode(create_graph):
+        for node in _topological([n for n, _ in roots]):
+            cts = grads.pop(node, None)
+            if cts is None:
                 continue
-            if not accumulate:
-                captured[variable] = ct
+            if node._pre_hooks:
+                for index, hooks in node._pre_hooks.items():
+                    if index in cts:
+                        cts[index] = _run_pre_hooks(hooks, cts[index], create_graph)
+            if node._retained:
+                for index, ref in node._retained.items():
+                    t = ref()
+                    if t is not None and index in cts:
+                        g = cts[index]
+                        t._grad = g.detach() if isinstance(g, Tensor) and not create_graph else (
+                            g if isinstance(g, Tensor) else _wrap(g)) if t._grad is None else t._grad + g
+            if inputs is not None:
+                for index, ct in cts.items():
+                    t = wanted_edges.get((node, index))
+                    if t is not None:
+                        captured[t] = captured[t] + ct if t in captured else ct
+            if isinstance(node, AccumulateGrad):
+                if accumulate and (inputs is None or node.variable in wanted_edges.values()):
+                    _accumulate(node.variable, cts[0], create_graph)
                 continue
-            ct = ct.astype(variable.dtype.np)
-            if variable._grad is None:
-                variable._grad = Tensor._make(ct, variable.dtype, variable.device)
-            else:
-                variable._grad = Tensor._make(variable._grad._data + ct, variable.dtype, variable.device)
-            continue
-        for (parent, _), g in zip(node.next_functions, node.apply(ct)):
-            if parent is not None and g is not None:
-                grads[parent] = grads[parent] + g if parent in grads else g
-        if not retain_graph:
-            node.release()
+            if not accumulate and inputs is not None and not _reaches(node, wanted_edges):
+                continue
+            cotangent = _full_cotangent(node, cts, create_graph)
+            input_grads = node.apply_recorded(cotangent) if create_graph else node.apply(cotangent)
+            if node._hooks:
+                for hook in node._hooks:
+                    hook(tuple(_as_tensor(g) for g in input_grads), tuple(_as_tensor(c) for c in cts.values()))
+            for (parent, index), g in zip(node.next_functions, input_grads):
+                if parent is not None and g is not None:
+                    _add_into(grads, parent, index, g)
+            if not retain_graph:
+                node.release()
     return captured
 
 
-def zeros_like_array(shape, dtype):
-    return jnp.zeros(shape, dtype.np)
+def _as_tensor(g):
+    from .._tensor import Tensor
+
+    return g if g is None or isinstance(g, Tensor) else _wrap(g)
+
+
+def _reaches(node, wanted_edges) -> bool:
+    """Whether gradients from `node` can reach any wanted edge (to skip dead branches)."""
+    targets = {n for n, _ in wanted_edges}
+    stack, seen = [node], set()
+    while stack:
+        n = stack.pop()
+        if n in targets:
+            return True
+        if n in seen:
+            continue
+        seen.add(n)
+        stack.extend(p for p, _ in n.next_functions if p is not None)
+    return False
+
+
+def _add_into(grads, node, index, ct):
+    slots = grads.setdefault(node, {})
+    slots[index] = slots[index] + ct if index in slots else ct
+
+
+def _full_cotangent(node, cts, create_graph):
+    """The cotangent for every output of `node`, zeros where none arrived."""
+    if not node._multi:
+        return cts[0]
+    out = []
+    for i, (shape, dtype) in enumerate(node._out_meta):
+        if i in cts:
+            out.append(cts[i])
+        else:
+            zero = jnp.zeros(shape, dtype.np if dtype.category >= 2 else jax.dtypes.float0)
+            out.append(_wrap(zero) if create_graph and dtype.category >= 2 else zero)
+    return tuple(out)
+
+
+def _accumulate(variable, ct, create_graph):
+    from .._tensor import Tensor
+
+    if variable._hooks:
+        ct = _run_pre_hooks(variable._hooks, ct, create_graph)
+    if isinstance(ct, Tensor):
+        grad = ct if create_graph else Tensor._make(ct._data, variable.dtype, variable.device)
+        if grad.dtype is not variable.dtype:
+            grad = grad.to(variable.dtype)
+    else:
+        grad = Tensor._make(ct.astype(variable.dtype.np), variable.dtype, variable.device)
+    if variable._grad is None:
+        variable._grad = grad
+    elif create_graph:
+        variable._grad = variable._grad + grad
+    else:
+        variable._grad = Tensor._make(variable._grad._data + grad._data, variable.dtype, variable.device)
+    for hook in variable._post_acc_hooks or ():
+        hook(variable)
+
+
+class _grad_mode:
+    def __init__(self, enabled):
+        self.enabled = enabled
+
+    def __enter__(self):
+        self.saved = STATE.enabled
+        STATE.enabled = self.enabled
+
+    def __exit__(self, *exc):
+        STATE.enabled = self.saved
