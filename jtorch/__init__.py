@@ -20,7 +20,7 @@ from ._tensor import Size, Tensor  # noqa: E402
 from ._tensor_str import printoptions as _printoptions  # noqa: E402,F401
 from ._tensor_str import get_printoptions, set_printoptions  # noqa: E402,F401
 from .ops import pointwise as _pointwise  # noqa: E402,F401  (registers the pointwise ops)
-from ._registry import OP_TABLE as _OP_TABLE  # noqa: E402
+from . import _registry  # noqa: E402
 from . import _methods  # noqa: E402
 from . import autograd  # noqa: E402
 from . import cuda  # noqa: E402
@@ -56,11 +56,9 @@ _methods.install()
 autograd.install(Tensor)
 
 # Every registered op is a public torch.* function.
-for _name, _op in _OP_TABLE.items():
-    _namespace, _, _short = _name.partition(".")
-    if _namespace == "torch" and not _short.startswith("_") and _short not in globals():
-        globals()[_short] = _op.function
-del _name, _op, _namespace, _short
+for _short, _function in _registry.namespace_functions("torch").items():
+    globals().setdefault(_short, _function)
+del _short, _function
 
 
 def is_tensor(obj) -> bool:

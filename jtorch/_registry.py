@@ -7,6 +7,7 @@ happen here, on a short hot path: one dict lookup finds a cached `jax.jit` calla
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 import warnings
@@ -358,16 +359,92 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
     return declare
 
 
-def apply_fn(grad_name, fn, tensors, result_dtype, device=None):
+def apply_fn(grad_name, fn, tensors, result_dtype, device=None, saved=()):
     """Run the jitted `fn` on the tensors' arrays and wrap the result as a new base
-    tensor, recording `grad_name` for autograd when some input requires grad."""
+    tensor (a tuple of them when `fn` returns a tuple and `result_dtype` is a tuple of
+    dtypes), recording `grad_name` for autograd when some input requires grad. `saved`
+    names the inputs torch saves for backward (for its modified-in-place error)."""
     arrays = [t._data for t in tensors]
-    wrapped = Tensor._make(fn(*arrays), result_dtype, device or tensors[0].device)
+    device = device or tensors[0].device
+    value = fn(*arrays)
+    if isinstance(result_dtype, tuple):
+        wrapped = tuple(Tensor._make(v, d, device) for v, d in zip(value, result_dtype))
+    else:
+        wrapped = Tensor._make(value, result_dtype, device)
     if STATE.enabled:
         for t in tensors:
             if t._requires_grad:
-                return record(grad_name, fn, arrays, tensors, wrapped)
+                return record(grad_name, fn, arrays, tensors, wrapped, saved)
     return wrapped
+
+
+def write_out(out, result):
+    """Store an op's result (a Tensor or a tuple of them) into `out=` as torch does."""
+    if isinstance(result, tuple):
+        if not isinstance(out, (tuple, list)) or len(out) != len(result):
+            raise TypeError(f"out must be a tuple of {len(result)} Tensors")
+        for o, r in zip(out, result):
+            write_out(o, r)
+        return type(result)(out) if hasattr(result, "_fields") else tuple(out)
+    if not isinstance(out, Tensor):
+        raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
+    return write_into(out, result._data, result.dtype, inplace=False, grad_inputs=(result,))
+
+
+@functools.lru_cache(maxsize=None)
+def _assign_fn(dtype):
+    return jax.jit(lambda old, new: convert(new, dtype))
+
+
+def assign_inplace(target: Tensor, result: Tensor) -> Tensor:
+    """Make an op's result the new value of `target` (the op's in-place `_` variant):
+    torch's dtype and shape checks, the write, and autograd history through `result`."""
+    check_inplace_allowed(target)
+    grad = STATE.enabled and (result._requires_grad or target._requires_grad)
+    history = capture_history(target) if grad else None
+    old = target._data
+    write_into(target, result._data, result.dtype, inplace=True)
+    if grad:
+        name = type(result.grad_fn).__name__ if result.grad_fn is not None else "CopyBackwards"
+        record_inplace(history, name, _assign_fn(target.dtype), (old, result._data), (target, result))
+    return target
+
+
+def op(*, name=None, method=True, inplace=False, out=True, namespace="torch"):
+    """Declare an op whose body takes Tensors (plus plain arguments) and returns a Tensor
+    or tuple of Tensors, usually built with `apply_fn`. The `out=` and in-place variants
+    and the Tensor method are derived from the body."""
+
+    def declare(body):
+        op_name = name or body.__name__.rstrip("_")
+
+        if out:
+            def function(*args, out=None, **kwargs):
+                result = body(*args, **kwargs)
+                return result if out is None else write_out(out, result)
+        else:
+            def function(*args, **kwargs):
+                return body(*args, **kwargs)
+
+        def inplace_method(self, *args, **kwargs):
+            return assign_inplace(self, body(self, *args, **kwargs))
+
+        functools.update_wrapper(function, body)
+        function.__name__ = function.__qualname__ = op_name
+        inplace_method.__name__ = op_name + "_"
+        opdef = OpDef(op_name, function, None, method, inplace, out, namespace)
+        opdef.inplace_function = inplace_method if inplace else None
+        register(opdef)
+        return function
+
+    return declare
+
+
+def namespace_functions(namespace: str) -> dict:
+    """The public functions registered under `namespace` (e.g. 'torch.linalg')."""
+    prefix = namespace + "."
+    return {key[len(prefix):]: opdef.function for key, opdef in OP_TABLE.items()
+            if key.startswith(prefix) and "." not in key[len(prefix):] and not key[len(prefix):].startswith("_")}
 
 
 def install_methods():

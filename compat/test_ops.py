@@ -1,0 +1,105 @@
+"""Every OpSpec in compat/op_table.py, differentially against real torch: all variants
+(function, method, in-place, out=), exceptions, and gradients."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import jtorch as jt
+from compat.harness import assert_same, assert_same_outcome, make_pair, resolve, run
+from compat.op_table import OPS
+from compat.strategies import arrays, broadcastable_shapes
+
+EXAMPLES = int(os.environ.get("COMPAT_EXAMPLES", "100" if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else "12"))
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                           HealthCheck.filter_too_much])
+
+
+@st.composite
+def inputs(draw, spec):
+    """(numpy operands, dtypes, kwargs): tensors, plus maybe a Python scalar last."""
+    shapes = draw(broadcastable_shapes(spec.arity)) if not spec.same_shape else [draw(broadcastable_shapes(1))[0]] * spec.arity
+    first = draw(st.sampled_from(spec.dtypes))
+    dtypes = [draw(st.sampled_from(spec.dtypes)) if spec.mix_dtypes and i else first for i in range(spec.arity)]
+    operands = [draw(arrays(d, s, spec.domain)) for d, s in zip(dtypes, shapes)]
+    if spec.scalar_other and spec.arity > 1 and draw(st.booleans()):
+        kind = draw(st.sampled_from([int, float, bool]))
+        value = draw({int: st.integers(1, 5), float: st.sampled_from([0.5, 2.0, -1.5]),
+                      bool: st.just(True)}[kind])
+        operands[-1], dtypes[-1] = value, None
+    return operands, dtypes, draw(st.sampled_from(spec.kwargs))
+
+
+def _operands(values, dtypes, requires_grad=False):
+    ts, js = [], []
+    for v, d in zip(values, dtypes):
+        if d is None:
+            ts.append(v)
+            js.append(v)
+        else:
+            t, j = make_pair(v, d, requires_grad and d in ("float32", "float64"))
+            ts.append(t)
+            js.append(j)
+    return ts, js
+
+
+@pytest.mark.parametrize("spec", OPS, ids=[s.name for s in OPS])
+@SETTINGS
+@given(data=st.data())
+def test_op(spec, data):
+    values, dtypes, kwargs = data.draw(inputs(spec))
+    t_fn, j_fn = resolve(torch, spec.name), resolve(jt, spec.name)
+    ts, js = _operands(values, dtypes)
+    t_res, t_err = run(lambda: t_fn(*ts, **kwargs))
+    j_res, j_err = run(lambda: j_fn(*js, **kwargs))
+    assert_same_outcome(j_res, j_err, t_res, t_err, spec.tol, f"{spec.name}{tuple(dtypes)} {kwargs}")
+    short = spec.name.rsplit(".", 1)[-1]
+
+    if "m" in spec.variants and isinstance(ts[0], torch.Tensor):
+        t_res, t_err = run(lambda: getattr(ts[0], short)(*ts[1:], **kwargs))
+        j_res, j_err = run(lambda: getattr(js[0], short)(*js[1:], **kwargs))
+        assert_same_outcome(j_res, j_err, t_res, t_err, spec.tol, f"method {short}")
+
+    if "i" in spec.variants and isinstance(ts[0], torch.Tensor):
+        ti, ji = _operands(values, dtypes)
+        t_res, t_err = run(lambda: getattr(ti[0], short + "_")(*ti[1:], **kwargs))
+        j_res, j_err = run(lambda: getattr(ji[0], short + "_")(*ji[1:], **kwargs))
+        assert_same_outcome(j_res, j_err, t_res, t_err, spec.tol, f"in-place {short}_")
+        if t_err is None:
+            assert j_res is ji[0], "in-place variant must return self"
+            assert ji[0]._version >= 1
+
+    if "o" in spec.variants and t_err is None and isinstance(t_res, torch.Tensor):
+        t_out = torch.empty(0, dtype=t_res.dtype)
+        j_out = jt.empty(0, dtype=getattr(jt, str(t_res.dtype).removeprefix("torch.")))
+        t_res, t_err = run(lambda: t_fn(*ts, **kwargs, out=t_out))
+        j_res, j_err = run(lambda: j_fn(*js, **kwargs, out=j_out))
+        assert_same_outcome(j_res, j_err, t_res, t_err, spec.tol, f"out= {spec.name}")
+        if t_err is None:
+            assert j_res is j_out, "out= must return the out tensor"
+
+    if spec.grad and any(d in ("float32", "float64") for d in dtypes):
+        _check_grad(spec, data, values, dtypes, kwargs, t_fn, j_fn)
+
+
+def _check_grad(spec, data, values, dtypes, kwargs, t_fn, j_fn):
+    ts, js = _operands(values, dtypes, requires_grad=True)
+    t_res, t_err = run(lambda: t_fn(*ts, **kwargs))
+    if t_err is not None or not isinstance(t_res, torch.Tensor) or not t_res.requires_grad:
+        return
+    j_res = j_fn(*js, **kwargs)
+    assert type(j_res.grad_fn).__name__ == type(t_res.grad_fn).__name__, "grad_fn names differ"
+    cotangent = data.draw(arrays(str(t_res.dtype).removeprefix("torch."), tuple(t_res.shape), "small"))
+    t_res.backward(torch.tensor(cotangent))
+    j_res.backward(jt.tensor(cotangent))
+    for t, j in zip(ts, js):
+        if isinstance(t, torch.Tensor) and t.requires_grad:
+            if t.grad is None:
+                assert j.grad is None
+            else:
+                assert_same(j.grad, t.grad, (1e-4, 1e-5) if t.dtype == torch.float32 else None, f"grad of {spec.name}")
