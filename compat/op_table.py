@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .strategies import ALL, COMPLEX, FLOATS, INTS, NUMERIC
+import importlib
+import pkgutil
+
+from .strategies import FLOATS, INTS, NUMERIC
 
 
 @dataclass(frozen=True)
@@ -45,34 +48,14 @@ def binary(name, dtypes=NUMERIC, domain="real", grad=True, variants="fmio", **kw
     return OpSpec(name, 2, dtypes, domain, grad=grad, variants=variants, mix_dtypes=True, scalar_other=True, **kw)
 
 
-COMPARISON = ("eq", "ne", "lt", "le", "gt", "ge")
-BITWISE = ("bitwise_and", "bitwise_or", "bitwise_xor")
+def all_specs() -> list:
+    """Every family's specs: each module in compat/specs/ defines a list named SPECS."""
+    from . import specs
 
-OPS = [
-    binary("add", ALL, kwargs=({}, {"alpha": 2})),
-    binary("sub", NUMERIC + COMPLEX, kwargs=({}, {"alpha": 2})),
-    binary("mul", ALL),
-    binary("true_divide", NUMERIC + COMPLEX, domain="nonzero"),
-    binary("div", NUMERIC, domain="nonzero", kwargs=({}, {"rounding_mode": "trunc"}, {"rounding_mode": "floor"})),
-    binary("floor_divide", FLOATS + INTS, domain="nonzero", grad=False),
-    binary("remainder", FLOATS + INTS, domain="nonzero", grad=False),
-    binary("fmod", FLOATS + INTS, domain="nonzero", grad=False),
-    binary("pow", FLOATS, domain="positive"),
-    unary("neg", NUMERIC + COMPLEX),
-    unary("abs", NUMERIC),
-    unary("reciprocal", FLOATS, domain="nonzero"),
-    unary("exp", FLOATS + INTS, domain="small"),
-    unary("log", FLOATS, domain="positive"),
-    unary("sqrt", FLOATS, domain="positive"),
-    unary("sin", FLOATS + INTS),
-    unary("cos", FLOATS + INTS),
-    unary("tanh", FLOATS + INTS),
-    unary("sigmoid", FLOATS + INTS),
-    unary("relu", FLOATS + INTS, variants="fmi"),
-    unary("isnan", FLOATS + INTS, grad=False, variants="fm"),
-    unary("logical_not", ALL, grad=False),
-    unary("bitwise_not", INTS + ("bool",), grad=False),
-    *[binary(n, ALL, grad=False) for n in COMPARISON],
-    *[binary(n, INTS + ("bool",), grad=False) for n in BITWISE],
-    *[binary(n, ALL, grad=False) for n in ("logical_and", "logical_or", "logical_xor")],
-]
+    found = []
+    for info in sorted(pkgutil.iter_modules(specs.__path__), key=lambda m: m.name):
+        found.extend(importlib.import_module(f"compat.specs.{info.name}").SPECS)
+    return found
+
+
+OPS = all_specs()
