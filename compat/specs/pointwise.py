@@ -1,5 +1,5 @@
 """Specs for the elementwise ops (jtorch/ops/pointwise.py)."""
-from compat.op_table import OpSpec, binary, unary
+from compat.spec import OpSpec, binary, unary
 from compat.strategies import ALL, COMPLEX, FLOATS, INTS, NUMERIC
 
 COMPARISON = ("eq", "ne", "lt", "le", "gt", "ge")
