@@ -19,6 +19,10 @@ class OpSpec:
     grad: compare gradients (floating dtypes only).
     scalar_other: also try a Python scalar as the last operand.
     tol: (rtol, atol) overrides for float32/float64.
+    sample: optional hypothesis strategy factory `sample(spec)` drawing
+        (numpy operands, dtypes, extra positional args, kwargs) for ops whose arguments
+        depend on the drawn shapes (dims, sizes, indices).
+    packed: the tensor operands are passed as one list (torch.cat, torch.stack, ...).
     skips: (what, reason) pairs, each with a reason a reviewer would accept.
     """
 
@@ -33,6 +37,8 @@ class OpSpec:
     mix_dtypes: bool = False
     scalar_other: bool = False
     tol: tuple | None = None
+    sample: object = None
+    packed: bool = False
     skips: tuple = field(default_factory=tuple)
 
 

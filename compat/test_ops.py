@@ -22,7 +22,9 @@ SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
 
 @st.composite
 def inputs(draw, spec):
-    """(numpy operands, dtypes, kwargs): tensors, plus maybe a Python scalar last."""
+    """(numpy operands, dtypes, extra args, kwargs): tensors, maybe a Python scalar last."""
+    if spec.sample is not None:
+        return draw(spec.sample(spec))
     shapes = draw(broadcastable_shapes(spec.arity)) if not spec.same_shape else [draw(broadcastable_shapes(1))[0]] * spec.arity
     first = draw(st.sampled_from(spec.dtypes))
     dtypes = [draw(st.sampled_from(spec.dtypes)) if spec.mix_dtypes and i else first for i in range(spec.arity)]
@@ -32,7 +34,7 @@ def inputs(draw, spec):
         value = draw({int: st.integers(1, 5), float: st.sampled_from([0.5, 2.0, -1.5]),
                       bool: st.just(True)}[kind])
         operands[-1], dtypes[-1] = value, None
-    return operands, dtypes, draw(st.sampled_from(spec.kwargs))
+    return operands, dtypes, (), draw(st.sampled_from(spec.kwargs))
 
 
 def _operands(values, dtypes, requires_grad=False):
@@ -52,23 +54,29 @@ def _operands(values, dtypes, requires_grad=False):
 @SETTINGS
 @given(data=st.data())
 def test_op(spec, data):
-    values, dtypes, kwargs = data.draw(inputs(spec))
+    values, dtypes, args, kwargs = data.draw(inputs(spec))
     t_fn, j_fn = resolve(torch, spec.name), resolve(jt, spec.name)
-    ts, js = _operands(values, dtypes)
-    t_res, t_err = run(lambda: t_fn(*ts, **kwargs))
-    j_res, j_err = run(lambda: j_fn(*js, **kwargs))
-    assert_same_outcome(j_res, j_err, t_res, t_err, spec.tol, f"{spec.name}{tuple(dtypes)} {kwargs}")
     short = spec.name.rsplit(".", 1)[-1]
 
+    def call(fn, operands, **extra):
+        if spec.packed:
+            return fn(operands, *args, **kwargs, **extra)
+        return fn(*operands, *args, **kwargs, **extra)
+
+    ts, js = _operands(values, dtypes)
+    t_res, t_err = run(lambda: call(t_fn, ts))
+    j_res, j_err = run(lambda: call(j_fn, js))
+    assert_same_outcome(j_res, j_err, t_res, t_err, spec.tol, f"{spec.name}{tuple(dtypes)} {args} {kwargs}")
+
     if "m" in spec.variants and isinstance(ts[0], torch.Tensor):
-        t_res, t_err = run(lambda: getattr(ts[0], short)(*ts[1:], **kwargs))
-        j_res, j_err = run(lambda: getattr(js[0], short)(*js[1:], **kwargs))
+        t_res, t_err = run(lambda: getattr(ts[0], short)(*ts[1:], *args, **kwargs))
+        j_res, j_err = run(lambda: getattr(js[0], short)(*js[1:], *args, **kwargs))
         assert_same_outcome(j_res, j_err, t_res, t_err, spec.tol, f"method {short}")
 
     if "i" in spec.variants and isinstance(ts[0], torch.Tensor):
         ti, ji = _operands(values, dtypes)
-        t_res, t_err = run(lambda: getattr(ti[0], short + "_")(*ti[1:], **kwargs))
-        j_res, j_err = run(lambda: getattr(ji[0], short + "_")(*ji[1:], **kwargs))
+        t_res, t_err = run(lambda: getattr(ti[0], short + "_")(*ti[1:], *args, **kwargs))
+        j_res, j_err = run(lambda: getattr(ji[0], short + "_")(*ji[1:], *args, **kwargs))
         assert_same_outcome(j_res, j_err, t_res, t_err, spec.tol, f"in-place {short}_")
         if t_err is None:
             assert j_res is ji[0], "in-place variant must return self"
@@ -77,26 +85,36 @@ def test_op(spec, data):
     if "o" in spec.variants and t_err is None and isinstance(t_res, torch.Tensor):
         t_out = torch.empty(0, dtype=t_res.dtype)
         j_out = jt.empty(0, dtype=getattr(jt, str(t_res.dtype).removeprefix("torch.")))
-        t_res, t_err = run(lambda: t_fn(*ts, **kwargs, out=t_out))
-        j_res, j_err = run(lambda: j_fn(*js, **kwargs, out=j_out))
+        t_res, t_err = run(lambda: call(t_fn, ts, out=t_out))
+        j_res, j_err = run(lambda: call(j_fn, js, out=j_out))
         assert_same_outcome(j_res, j_err, t_res, t_err, spec.tol, f"out= {spec.name}")
         if t_err is None:
             assert j_res is j_out, "out= must return the out tensor"
 
     if spec.grad and any(d in ("float32", "float64") for d in dtypes):
-        _check_grad(spec, data, values, dtypes, kwargs, t_fn, j_fn)
+        _check_grad(spec, data, values, dtypes, call, t_fn, j_fn)
 
 
-def _check_grad(spec, data, values, dtypes, kwargs, t_fn, j_fn):
+def _check_grad(spec, data, values, dtypes, call, t_fn, j_fn):
     ts, js = _operands(values, dtypes, requires_grad=True)
-    t_res, t_err = run(lambda: t_fn(*ts, **kwargs))
-    if t_err is not None or not isinstance(t_res, torch.Tensor) or not t_res.requires_grad:
+    t_res, t_err = run(lambda: call(t_fn, ts))
+    if t_err is not None:
         return
-    j_res = j_fn(*js, **kwargs)
-    assert type(j_res.grad_fn).__name__ == type(t_res.grad_fn).__name__, "grad_fn names differ"
-    cotangent = data.draw(arrays(str(t_res.dtype).removeprefix("torch."), tuple(t_res.shape), "small"))
-    t_res.backward(torch.tensor(cotangent))
-    j_res.backward(jt.tensor(cotangent))
+    j_res = call(j_fn, js)
+    t_outs = [t_res] if isinstance(t_res, torch.Tensor) else [r for r in t_res if isinstance(r, torch.Tensor)]
+    j_outs = [j_res] if isinstance(j_res, jt.Tensor) else [r for r in j_res if isinstance(r, jt.Tensor)]
+    pairs = [(t, j) for t, j in zip(t_outs, j_outs) if t.requires_grad]
+    if not pairs:
+        return
+    for t, j in pairs:
+        assert type(j.grad_fn).__name__ == type(t.grad_fn).__name__, "grad_fn names differ"
+    t_cts, j_cts = [], []
+    for t, _ in pairs:
+        cotangent = data.draw(arrays(str(t.dtype).removeprefix("torch."), tuple(t.shape), "small"))
+        t_cts.append(torch.tensor(cotangent))
+        j_cts.append(jt.tensor(cotangent))
+    torch.autograd.backward([t for t, _ in pairs], t_cts)
+    jt.autograd.backward([j for _, j in pairs], j_cts)
     for t, j in zip(ts, js):
         if isinstance(t, torch.Tensor) and t.requires_grad:
             if t.grad is None:
