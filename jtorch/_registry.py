@@ -186,11 +186,14 @@ def _signature(body):
 
 
 def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=True, method=True,
-              namespace="torch", promote_operands=None):
+              namespace="torch", promote_operands=None, saves=()):
     """Declare an elementwise op whose JAX `body` sees arrays in the computation dtype.
 
     `promote_operands` names the operands that take part in type promotion (default:
     all); the others (e.g. `where`'s condition) are passed through unchanged.
+    `saves` names what torch saves for backward, so modifying it in place before
+    backward raises torch's error: operand names, "result", or "cross" (each operand
+    is saved when another operand requires grad, as for mul).
     """
 
     def declare(body):
@@ -201,6 +204,23 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
         static_names = tuple(static_defaults)
         default_static = tuple(static_defaults.values())
         opdef = OpDef(op_name, None, promote, method, inplace, out, namespace, grad_name or camel(op_name) + "Backward0")
+
+        def saved_tensors(tensors, result):
+            """The tensors torch would save for this op's backward."""
+            if not saves:
+                return ()
+            chosen = []
+            for entry in saves:
+                if entry == "result":
+                    chosen.append(result)
+                elif entry == "cross":
+                    for i, t in enumerate(tensors):
+                        if t is not None and any(o is not None and o._requires_grad
+                                                 for j, o in enumerate(tensors) if j != i):
+                            chosen.append(t)
+                else:
+                    chosen.append(tensors[operand_names.index(entry)])
+            return chosen
         cache = opdef.jit_cache
 
         def jitted(static, compute, result):
@@ -268,7 +288,9 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
                     history = capture_history(inplace_target)
                     write_into(inplace_target, value, result, inplace=True)
                     fn = jitted(static, compute, inplace_target.dtype)
-                    return record_inplace(history, opdef.grad_name, fn, arrays, tensors)
+                    saved = [t for t in saved_tensors(tensors, inplace_target) if t is not inplace_target or
+                             "result" in saves]
+                    return record_inplace(history, opdef.grad_name, fn, arrays, tensors, saved)
                 return write_into(inplace_target, value, result, inplace=True)
             if out_tensor is not None:
                 return write_into(out_tensor, value, result, inplace=False, grad_inputs=tensors)
@@ -276,7 +298,7 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
             if STATE.enabled:
                 for t in tensors:
                     if t is not None and t._requires_grad:
-                        return record(opdef.grad_name, fn, arrays, tensors, wrapped)
+                        return record(opdef.grad_name, fn, arrays, tensors, wrapped, saved_tensors(tensors, wrapped))
             return wrapped
 
         n = len(operands)

@@ -7,6 +7,7 @@ import weakref
 import jax.numpy as jnp
 
 from . import grad_mode, graph
+from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
 from .tape import AccumulateGrad, Node, grad_edge, run_backward
 
@@ -208,3 +209,14 @@ def install(tensor_cls):
     tensor_cls.register_hook = _register_hook
     tensor_cls.register_post_accumulate_grad_hook = _register_post_accumulate_grad_hook
     tensor_cls.output_nr = property(lambda self: self._output_nr)
+
+
+from . import functional  # noqa: E402
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402
+
+
+class Variable:
+    """Deprecated torch.autograd.Variable: returns its tensor."""
+
+    def __new__(cls, data, requires_grad=False):
+        return data.requires_grad_(requires_grad) if requires_grad else data

@@ -143,13 +143,19 @@ def _with_diff(fn, diff, inputs, diff_inputs):
     return fn(*[next(it) if d else x for d, x in zip(diff, inputs)])
 
 
+def _conj(tree):
+    """Complex conjugate of each complex array. torch's gradient is the conjugate of
+    JAX's cotangent convention: torch_vjp(g) = conj(jax_vjp(conj(g)))."""
+    return jax.tree_util.tree_map(lambda a: jnp.conj(a) if jnp.iscomplexobj(a) else a, tree)
+
+
 @functools.lru_cache(maxsize=16384)
 def _vjp(fn, diff: tuple):
     """A jitted function (inputs, cotangent) -> gradients of the differentiable inputs."""
 
     def vjp(inputs, cotangent):
         _, pullback = jax.vjp(lambda *d: _with_diff(fn, diff, inputs, d), *[x for d, x in zip(diff, inputs) if d])
-        return pullback(cotangent)
+        return _conj(pullback(_conj(cotangent)))
 
     return jax.jit(vjp)
 
@@ -161,7 +167,7 @@ def _vjp_flat(fn, diff: tuple, multi: bool, n_inputs: int):
     def vjp(*args):
         inputs, cts = args[:n_inputs], args[n_inputs:]
         _, pullback = jax.vjp(lambda *d: _with_diff(fn, diff, inputs, d), *[x for d, x in zip(diff, inputs) if d])
-        grads = pullback(tuple(cts) if multi else cts[0])
+        grads = _conj(pullback(_conj(tuple(cts) if multi else cts[0])))
         return grads[0] if len(grads) == 1 else tuple(grads)
 
     return jax.jit(vjp)
@@ -395,8 +401,8 @@ def _accumulate(variable, ct, create_graph):
         variable._grad = grad
     elif create_graph:
         variable._grad = variable._grad + grad
-    else:
-        variable._grad = Tensor._make(variable._grad._data + grad._data, variable.dtype, variable.device)
+    else:  # torch accumulates into the existing .grad in place when not building a graph
+        variable._grad._write(variable._grad._data + grad._data)
     for hook in variable._post_acc_hooks or ():
         hook(variable)
 
