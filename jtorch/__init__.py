@@ -52,6 +52,8 @@ divide = div
 strided = "torch.strided"
 contiguous_format = preserve_format = channels_last = "memory_format"
 
+from . import nn  # noqa: E402  (registers the nn.functional ops before methods are installed)
+
 _methods.install()
 autograd.install(Tensor)
 

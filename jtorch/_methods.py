@@ -114,7 +114,10 @@ def _wrap_not_implemented(fn):
 
 
 def install():
+    from .ops.random_inplace import METHODS as random_fills
+
     install_methods()
+    _METHODS.update(random_fills)
     for name, op in (("add", pw.add), ("sub", pw.sub), ("mul", pw.mul), ("truediv", pw.true_divide)):
         _DUNDERS[f"__{name}__"] = OP_TABLE[f"torch.{op.__name__}"].binary
     for name, fn in _METHODS.items():

@@ -1,0 +1,7 @@
+"""torch.nn.functional: the functions registered under the "torch.nn.functional" namespace."""
+from __future__ import annotations
+
+from .._registry import namespace_functions
+from ..ops import nn_functional as _ops  # noqa: F401  (registers the ops)
+
+globals().update(namespace_functions("torch.nn.functional"))
