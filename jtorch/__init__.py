@@ -20,6 +20,7 @@ from ._tensor import Size, Tensor  # noqa: E402
 from ._tensor_str import printoptions as _printoptions  # noqa: E402,F401
 from ._tensor_str import get_printoptions, set_printoptions  # noqa: E402,F401
 from .ops import pointwise as _pointwise  # noqa: E402,F401  (registers the pointwise ops)
+from .ops import shape as _shape  # noqa: E402,F401  (registers the shape and indexing ops)
 from . import _registry  # noqa: E402
 from . import _methods  # noqa: E402
 from . import autograd  # noqa: E402
@@ -53,6 +54,7 @@ strided = "torch.strided"
 contiguous_format = preserve_format = channels_last = "memory_format"
 
 from . import nn  # noqa: E402  (registers the nn.functional ops before methods are installed)
+from . import optim  # noqa: E402
 
 _methods.install()
 autograd.install(Tensor)

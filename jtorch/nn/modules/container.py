@@ -235,7 +235,7 @@ class ParameterList(Module):
         for i, p in enumerate(self):
             size = "x".join(str(s) for s in p.size())
             device = "" if p.device.type == "cpu" else f" ({p.device})"
-            lines.append(f"  ({i}): Parameter containing: [{p.type()} of size {size}{device}]")
+            lines.append(f"  ({i}): Parameter containing: [{p.dtype} of size {size}{device}]")
         return "\n".join(lines)
 
 

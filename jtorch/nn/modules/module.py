@@ -484,41 +484,39 @@ class Module:
     __call__ = _call_impl
 
     def _attach_backward_hooks(self, args):
-        self._bw_inputs = [a for a in args if isinstance(a, Tensor) and a.requires_grad]
-        return args
+        """Route the tensor inputs through an identity node whose backward sees grad_input."""
+        state = self._bw_state = {"grad_output": None}
+        tensors = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a.requires_grad]
+        state["has_inputs"] = bool(tensors)
+        if not tensors:
+            return args
+        wrapped = _BackwardHookIdentity.apply(self, "input", *[args[i] for i in tensors])
+        wrapped = wrapped if isinstance(wrapped, tuple) else (wrapped,)
+        args = list(args)
+        for i, w in zip(tensors, wrapped):
+            args[i] = w
+        return tuple(args)
 
     def _backward_hook_outputs(self, args, output):
-        """Full backward hooks: hook(module, grad_input, grad_output) once the gradients
-        w.r.t. the module's tensor inputs are known."""
-        from ... import autograd
-
+        """Route the outputs through an identity node whose backward sees grad_output."""
         outputs = output if isinstance(output, tuple) else (output,)
-        tensors = [o for o in outputs if isinstance(o, Tensor) and o.requires_grad]
-        if not tensors:
+        positions = [i for i, o in enumerate(outputs) if isinstance(o, Tensor) and o.requires_grad]
+        if not positions:
             return output
-        inputs = self._bw_inputs
-        module = self
-        state = {"grads_out": {}, "count": 0}
+        wrapped = _BackwardHookIdentity.apply(self, "output", *[outputs[i] for i in positions])
+        wrapped = wrapped if isinstance(wrapped, tuple) else (wrapped,)
+        outputs = list(outputs)
+        for i, w in zip(positions, wrapped):
+            outputs[i] = w
+        return tuple(outputs) if isinstance(output, tuple) else outputs[0]
 
-        def make_hook(index):
-            def hook(grad):
-                state["grads_out"][index] = grad
-                if len(state["grads_out"]) == len(tensors):
-                    grad_output = tuple(state["grads_out"][i] for i in range(len(tensors)))
-                    if inputs:
-                        with autograd.enable_grad():
-                            grad_input = autograd.grad(tensors, inputs, grad_output, retain_graph=True,
-                                                       allow_unused=True)
-                    else:
-                        grad_input = (None,)
-                    for bw_hook in module._backward_hooks.values():
-                        bw_hook(module, grad_input, grad_output)
-                return grad
-            return hook
-
-        for i, t in enumerate(tensors):
-            t.register_hook(make_hook(i))
-        return output
+    def _run_backward_hooks(self, grad_input):
+        grad_output = self._bw_state["grad_output"]
+        for hook in self._backward_hooks.values():
+            result = hook(self, grad_input, grad_output)
+            if result is not None:
+                grad_input = tuple(result)
+        return grad_input
 
     def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
         handle = RemovableHandle(self._forward_pre_hooks)
@@ -577,3 +575,26 @@ class Module:
 
     def share_memory(self):
         return self
+
+
+from ...autograd.function import Function  # noqa: E402
+
+
+class _BackwardHookIdentity(Function):
+    """Identity on tensors; its backward reports gradients to the module's full backward hooks."""
+
+    @staticmethod
+    def forward(ctx, module, where, *tensors):
+        ctx.module, ctx.where = module, where
+        outs = tuple(t.view_as(t) for t in tensors)
+        return outs if len(outs) > 1 else outs[0]
+
+    @staticmethod
+    def backward(ctx, *grads):
+        module = ctx.module
+        if ctx.where == "output":
+            module._bw_state["grad_output"] = grads
+            if not module._bw_state["has_inputs"]:
+                module._run_backward_hooks((None,))
+            return (None, None) + grads
+        return (None, None) + tuple(module._run_backward_hooks(grads))

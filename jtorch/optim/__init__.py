@@ -1,0 +1,3 @@
+"""torch.optim."""
+from .optimizer import Optimizer  # noqa: F401
+from .sgd import SGD, Adam, AdamW  # noqa: F401
