@@ -11,7 +11,7 @@ _jax.config.update("jax_default_device", _jax.devices("cpu")[0])
 __version__ = "2.13.0+jax"
 
 from . import _dtype  # noqa: E402
-from ._device import device  # noqa: E402
+from ._device import device, get_default_device, set_default_device  # noqa: E402
 from ._dtype import (  # noqa: E402
     bfloat16, bool, can_cast, complex64, complex128, dtype, float16, float32, float64, get_default_dtype, int8,
     int16, int32, int64, promote_types, result_type, set_default_dtype, uint8,
@@ -20,6 +20,7 @@ from ._tensor import Size, Tensor  # noqa: E402
 from ._tensor_str import printoptions as _printoptions  # noqa: E402,F401
 from ._tensor_str import get_printoptions, set_printoptions  # noqa: E402,F401
 from .ops import pointwise as _pointwise  # noqa: E402,F401  (registers the pointwise ops)
+from .ops import complex_ops as _complex_ops, fft as _fft_ops, linalg_functions as _linalg_functions  # noqa: E402,F401,E501
 from .ops import shape as _shape  # noqa: E402,F401  (registers the shape and indexing ops)
 from . import _registry  # noqa: E402
 from . import _methods  # noqa: E402
@@ -38,6 +39,7 @@ from .ops.random import (  # noqa: E402
 from .ops.conversion import clone, detach  # noqa: E402
 from .ops.reduction import mean, sum  # noqa: E402
 from .ops.linalg import matmul, mm  # noqa: E402
+from . import fft, linalg  # noqa: E402  (the torch.fft and torch.linalg namespaces)
 from .ops.views import (  # noqa: E402
     broadcast_to, chunk, diagonal, flatten, movedim, narrow, permute, ravel, reshape, select, split, squeeze, t,
     tensor_split, transpose, unbind, unflatten, unsqueeze,
@@ -51,10 +53,13 @@ swapaxes = swapdims = transpose
 moveaxis = movedim
 divide = div
 strided = "torch.strided"
-contiguous_format = preserve_format = channels_last = "memory_format"
+from .ops.conversion import (  # noqa: E402
+    channels_last, channels_last_3d, contiguous_format, memory_format, preserve_format,
+)
 
 from . import nn  # noqa: E402  (registers the nn.functional ops before methods are installed)
 from . import optim  # noqa: E402
+from .serialization import load, save  # noqa: E402
 
 _methods.install()
 autograd.install(Tensor)

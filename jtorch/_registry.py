@@ -20,6 +20,7 @@ import numpy as np
 from . import _dtype
 from ._dtype import Promote, elementwise_dtypes
 from ._tensor import Tensor
+from ._views import non_overlapping_and_dense
 from .autograd.grad_mode import STATE
 from .autograd.tape import capture_history, record, record_inplace
 
@@ -117,9 +118,42 @@ def check_inplace_allowed(target: Tensor):
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
 
 
+def check_overlap(target: Tensor, inputs, overlap_ok=False):
+    """torch's refusals to write into memory that is read twice: a target that repeats
+    an element (an expanded view; allowed for fills when `overlap_ok`), and an input
+    that partly overlaps the target (identical memory, as in `a.add_(a)`, is fine)."""
+    if not overlap_ok and target._chain is not None and target._has_internal_overlap():
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to a single memory "
+            "location. Please clone() the tensor before performing the operation."
+        )
+    for t in inputs:
+        if t is not None and t is not target and t._storage is target._storage and _partly_overlap(target, t):
+            raise RuntimeError(
+                "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single "
+                "memory location. Please clone() the tensor before performing the operation."
+            )
+
+
+def _partly_overlap(a: Tensor, b: Tensor) -> bool:
+    """torch's MemOverlapStatus::Partial for two tensors of one storage: dense layouts
+    whose byte ranges intersect without being the same elements in the same order."""
+    if a.numel() == 0 or b.numel() == 0:
+        return False
+    if not (non_overlapping_and_dense(a._shape, a.stride()) and non_overlapping_and_dense(b._shape, b.stride())):
+        return False  # torch's "too hard" case, which it lets through
+    a_begin, b_begin = a._offset * a.dtype.itemsize, b._offset * b.dtype.itemsize
+    a_end, b_end = a_begin + a.nbytes, b_begin + b.nbytes
+    if a_begin == b_begin and a_end == b_end:
+        return a.stride() != b.stride()
+    return a_begin < b_end and b_begin < a_end
+
+
 def write_into(target: Tensor, value, result_dtype, *, inplace: bool, grad_inputs=()):
     """Store `value` (of `result_dtype`) into `target`, with torch's rules for in-place
-    ops (shape must not change) and `out=` (resized, with a warning if non-empty)."""
+    ops (shape must not change) and `out=` (resized, with a warning if non-empty).
+    `grad_inputs` are the op's input tensors, for the aliasing and autograd checks."""
+    check_overlap(target, grad_inputs)
     if not _dtype.can_cast(result_dtype, target.dtype):
         raise RuntimeError(
             f"result type {type_name(result_dtype)} can't be cast to the desired output type {type_name(target.dtype)}"
@@ -151,7 +185,9 @@ def resize_out(target: Tensor, shape):
             UserWarning,
             stacklevel=4,
         )
-    target.resize_(shape)
+    from .ops.conversion import resize  # the ops import this module
+
+    resize(target, shape)
 
 
 _CASTS: dict = {}
@@ -169,6 +205,13 @@ def convert(array, dtype: _dtype.dtype):
     """Traceable dtype conversion: complex to real keeps the real part (torch warns)."""
     if jnp.iscomplexobj(array) and not dtype.is_complex:
         array = jnp.real(array)
+    elif array.dtype == jnp.bool_ and dtype.category >= _dtype.FLOAT:
+        # Not astype: XLA rewrites convert(mask) * x into select(mask, x, 0), losing 0 * inf = nan.
+        return jnp.where(array, jnp.ones((), dtype.np), jnp.zeros((), dtype.np))
+    elif dtype.category == _dtype.INT and dtype.itemsize < 8 and jnp.issubdtype(array.dtype, jnp.floating):
+        # torch truncates floats to int64 and then wraps to narrower types (-1.0 -> uint8 255);
+        # XLA would saturate.
+        array = array.astype(jnp.int64)
     return array.astype(dtype.np)
 
 
@@ -186,7 +229,7 @@ def _signature(body):
 
 
 def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=True, method=True,
-              namespace="torch", promote_operands=None, saves=()):
+              namespace="torch", promote_operands=None, saves=(), check=None):
     """Declare an elementwise op whose JAX `body` sees arrays in the computation dtype.
 
     `promote_operands` names the operands that take part in type promotion (default:
@@ -194,6 +237,9 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
     `saves` names what torch saves for backward, so modifying it in place before
     backward raises torch's error: operand names, "result", or "cross" (each operand
     is saved when another operand requires grad, as for mul).
+    `check(keys, result_dtype, *static)` raises torch's errors for unsupported operand
+    dtypes (`keys` as `_dtype.operand_key` gives them); the hot paths run it only when
+    they first see a dtype combination.
     """
 
     def declare(body):
@@ -261,6 +307,8 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
             tensors = [v if isinstance(v, Tensor) else None for v in values]
             keys = tuple(_dtype.operand_key(v) if p else None for p, v in zip(promoted, values))
             compute, result = elementwise_dtypes(keys, promote)
+            if check is not None:
+                check(keys, result, *static)
             arrays = []
             for v, t, p in zip(values, tensors, promoted):
                 if t is not None:
@@ -286,12 +334,12 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
                 check_inplace_allowed(inplace_target)
                 if STATE.enabled and any(t is not None and t._requires_grad for t in tensors):
                     history = capture_history(inplace_target)
-                    write_into(inplace_target, value, result, inplace=True)
+                    write_into(inplace_target, value, result, inplace=True, grad_inputs=tensors)
                     fn = jitted(static, compute, inplace_target.dtype)
                     saved = [t for t in saved_tensors(tensors, inplace_target) if t is not inplace_target or
                              "result" in saves]
                     return record_inplace(history, opdef.grad_name, fn, arrays, tensors, saved)
-                return write_into(inplace_target, value, result, inplace=True)
+                return write_into(inplace_target, value, result, inplace=True, grad_inputs=tensors)
             if out_tensor is not None:
                 return write_into(out_tensor, value, result, inplace=False, grad_inputs=tensors)
             wrapped = Tensor._make(value, result, device or _CPU)
@@ -312,6 +360,8 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
             if entry is None:
                 keys = tuple(_dtype.operand_key(v) if p else None for p, v in zip(promoted, (a, b)))
                 compute, result = elementwise_dtypes(keys, promote)
+                if check is not None:
+                    check(keys, result, *default_static)
                 entry = fast_entries[key] = (jitted(default_static, compute, result), result, compute)
             return entry
 
@@ -353,7 +403,8 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
                 other = args[0]
                 # Hot path: a base tensor updated with an equal-shape tensor of its dtype.
                 if (isinstance(other, Tensor) and other.dtype is self.dtype and other._shape == self._shape
-                        and self._chain is None and other._storage.device is self._storage.device
+                        and self._chain is None and other._storage is not self._storage
+                        and other._storage.device is self._storage.device
                         and not (STATE.enabled and (self._requires_grad or other._requires_grad))):
                     entry = same_dtype.get(self.dtype)
                     if entry is None:
