@@ -44,7 +44,7 @@ from .ops.views import (  # noqa: E402
     broadcast_to, chunk, diagonal, flatten, movedim, narrow, permute, ravel, reshape, select, split, squeeze, t,
     tensor_split, transpose, unbind, unflatten, unsqueeze,
 )
-from .ops.views import imag, real  # noqa: E402
+from .ops.views import as_strided, imag, real  # noqa: E402
 from ._methods import div  # noqa: E402
 
 half, float, double, cfloat, cdouble = float16, float32, float64, complex64, complex128  # noqa: A001
@@ -59,6 +59,7 @@ from .ops.conversion import (  # noqa: E402
 
 from . import nn  # noqa: E402  (registers the nn.functional ops before methods are installed)
 from . import optim  # noqa: E402
+from . import utils  # noqa: E402
 from .serialization import load, save  # noqa: E402
 
 _methods.install()
