@@ -15,9 +15,15 @@ import numpy as np
 class dtype:
     """A torch dtype (`torch.float32`, ...); wraps the numpy dtype JAX uses for it."""
 
-    __slots__ = ("name", "np", "category", "itemsize", "is_floating_point", "is_complex", "is_signed")
+    __slots__ = ("name", "np", "category", "itemsize", "is_floating_point", "is_complex", "is_signed", "abbr")
+    __module__ = "torch"  # so that type(torch.float32) prints as <class 'torch.dtype'>
 
-    def __init__(self, name: str, np_dtype, category: int):
+    def __new__(cls, *args, **kwargs):
+        raise TypeError("cannot create 'torch.dtype' instances")
+
+    @classmethod
+    def _make(cls, name: str, np_dtype, category: int, abbr: str) -> dtype:
+        self = object.__new__(cls)
         self.name = name
         self.np = np.dtype(np_dtype)
         self.category = category  # 0 bool, 1 integer, 2 floating, 3 complex
@@ -25,6 +31,8 @@ class dtype:
         self.is_floating_point = category == 2
         self.is_complex = category == 3
         self.is_signed = name not in ("bool", "uint8")
+        self.abbr = abbr
+        return self
 
     def __repr__(self):
         return "torch." + self.name
@@ -33,27 +41,32 @@ class dtype:
         return (_dtype_by_name, (self.name,))
 
     def to_real(self) -> dtype:
+        """The real dtype of a complex dtype; any other dtype itself."""
         return {"complex64": float32, "complex128": float64}.get(self.name, self)
 
     def to_complex(self) -> dtype:
-        # torch maps float16 to complex32, which jtorch lacks; complex64 is the nearest.
-        return {"float64": complex128, "complex128": complex128}.get(self.name, complex64)
+        """The complex dtype whose parts have this floating dtype (complex ones map to themselves).
+
+        Differences from torch: float16 gives complex64, as jtorch has no complex32."""
+        if self.category < FLOAT:
+            raise RuntimeError(f"Unknown Complex ScalarType for {SCALAR_TYPE_NAMES[self.name]}")
+        return complex128 if self.name in ("float64", "complex128") else complex64
 
 
 BOOL, INT, FLOAT, COMPLEX = range(4)
 
-bool = dtype("bool", np.bool_, BOOL)  # noqa: A001 - torch.bool
-uint8 = dtype("uint8", np.uint8, INT)
-int8 = dtype("int8", np.int8, INT)
-int16 = dtype("int16", np.int16, INT)
-int32 = dtype("int32", np.int32, INT)
-int64 = dtype("int64", np.int64, INT)
-float16 = dtype("float16", np.float16, FLOAT)
-bfloat16 = dtype("bfloat16", ml_dtypes.bfloat16, FLOAT)
-float32 = dtype("float32", np.float32, FLOAT)
-float64 = dtype("float64", np.float64, FLOAT)
-complex64 = dtype("complex64", np.complex64, COMPLEX)
-complex128 = dtype("complex128", np.complex128, COMPLEX)
+bool = dtype._make("bool", np.bool_, BOOL, "b8")  # noqa: A001 - torch.bool
+uint8 = dtype._make("uint8", np.uint8, INT, "u8")
+int8 = dtype._make("int8", np.int8, INT, "i8")
+int16 = dtype._make("int16", np.int16, INT, "i16")
+int32 = dtype._make("int32", np.int32, INT, "i32")
+int64 = dtype._make("int64", np.int64, INT, "i64")
+float16 = dtype._make("float16", np.float16, FLOAT, "f16")
+bfloat16 = dtype._make("bfloat16", ml_dtypes.bfloat16, FLOAT, "bf16")
+float32 = dtype._make("float32", np.float32, FLOAT, "f32")
+float64 = dtype._make("float64", np.float64, FLOAT, "f64")
+complex64 = dtype._make("complex64", np.complex64, COMPLEX, "c64")
+complex128 = dtype._make("complex128", np.complex128, COMPLEX, "c128")
 
 ALL_DTYPES = (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64, complex64, complex128)
 ALIASES = {
@@ -61,6 +74,12 @@ ALIASES = {
     "short": int16, "int": int32, "long": int64, "uint8": uint8,
 }
 _BY_NAME = {d.name: d for d in ALL_DTYPES}
+# torch's C++ ScalarType names, used in its error messages.
+SCALAR_TYPE_NAMES = {
+    "bool": "Bool", "uint8": "Byte", "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
+    "float16": "Half", "bfloat16": "BFloat16", "float32": "Float", "float64": "Double",
+    "complex64": "ComplexFloat", "complex128": "ComplexDouble",
+}
 _BY_NUMPY = {d.np: d for d in ALL_DTYPES}
 
 
@@ -74,7 +93,7 @@ def from_numpy_dtype(np_dtype) -> dtype:
         return _BY_NUMPY[np.dtype(np_dtype)]
     except KeyError:
         raise TypeError(
-            f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).name}. The only supported types are: "
+            f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).type.__name__}. The only supported types are: "
             "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint8, and bool."
         ) from None
 
@@ -88,19 +107,43 @@ def get_default_dtype() -> dtype:
 
 
 def set_default_dtype(d: dtype) -> None:
-    if not isinstance(d, dtype) or not d.is_floating_point:
-        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+    """Set the dtype of float tensors created from Python floats. Implements `torch.set_default_dtype`."""
+    if not isinstance(d, dtype):
+        raise TypeError("invalid dtype object: only floating-point types are supported as the default type")
+    if not d.is_floating_point:
+        raise TypeError("only floating-point types are supported as the default type")
     _default["float"] = d
     elementwise_dtypes.cache_clear()
+    for clear in _DEFAULT_DTYPE_CACHES:
+        clear()
+
+
+_DEFAULT_DTYPE_CACHES: list = []
+
+
+def on_default_dtype_change(clear) -> None:
+    """Register `clear`, called when the default dtype changes (for caches of promotion results)."""
+    _DEFAULT_DTYPE_CACHES.append(clear)
 
 
 # ---------------------------------------------------------------- promotion
 _INTS_BY_RANK = (uint8, int8, int16, int32, int64)
 
 
+def _check_dtype(fn: str, arg: str, position: int, d) -> None:
+    if not isinstance(d, dtype):
+        raise TypeError(f"{fn}(): argument '{arg}' (position {position}) must be torch.dtype, not {type(d).__name__}")
+
+
 @functools.cache
-def promote_types(a: dtype, b: dtype) -> dtype:
-    """The smallest dtype both `a` and `b` cast to safely, as torch.promote_types."""
+def promote_types(type1: dtype, type2: dtype) -> dtype:
+    """The smallest dtype both dtypes cast to safely. Implements `torch.promote_types`."""
+    _check_dtype("promote_types", "type1", 1, type1)
+    _check_dtype("promote_types", "type2", 2, type2)
+    return _promote(type1, type2)
+
+
+def _promote(a: dtype, b: dtype) -> dtype:
     if a is b:
         return a
     if a.category != b.category:
@@ -116,12 +159,6 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     if {a, b} == {float16, bfloat16}:
         return float32
     return max(a, b, key=lambda d: d.itemsize)
-
-
-def _check_dtype(d):
-    if not isinstance(d, dtype):
-        raise TypeError(f"promote_types(): argument must be torch.dtype, not {type(d).__name__}")
-    return d
 
 
 class Promote(enum.Enum):
@@ -144,7 +181,7 @@ def number_category(x) -> int:
         return FLOAT
     if isinstance(x, (complex, np.complexfloating)):
         return COMPLEX
-    raise TypeError(f"unsupported scalar type {type(x).__name__}")
+    raise TypeError(f"expected a Tensor or a Number, got {type(x).__name__}")
 
 
 builtins_bool = type(True)
@@ -189,7 +226,7 @@ def elementwise_dtypes(keys: tuple, kind: Promote) -> tuple[dtype, dtype]:
                 continue
             d = k[0].to_complex() if as_complex and k[0].is_floating_point else k[0]
             prev = best[k[1]]
-            best[k[1]] = d if prev is None else promote_types(prev, d)
+            best[k[1]] = d if prev is None else _promote(prev, d)
         return best[False] if best[False] is not None else best[True]
 
     if highest == FLOAT:
@@ -204,27 +241,46 @@ def elementwise_dtypes(keys: tuple, kind: Promote) -> tuple[dtype, dtype]:
 
     if kind is Promote.NO_OPMATH:
         return result, result
+    if kind is Promote.ALWAYS_BOOL:
+        # Comparisons and tests are exact in any dtype: torch evaluates them on operands cast
+        # to the common dtype (so a float16 tensor == 0.1 compares with float16(0.1)).
+        return result, bool
     if kind is Promote.INT_TO_FLOAT and result.category <= INT:
         result = get_default_dtype()
     elif kind is Promote.COMPLEX_TO_FLOAT and result.is_complex:
         return _computation_dtype(result), result.to_real()
     elif kind is Promote.BOOL_TO_LONG and result is bool:
         return int64, int64
-    elif kind is Promote.ALWAYS_BOOL:
-        return _computation_dtype(result), bool
     return _computation_dtype(result), result
 
 
-def result_type(tensor1, tensor2) -> dtype:
-    """torch.result_type: the dtype an arithmetic op on the two operands returns."""
-    keys = (operand_key(tensor1), operand_key(tensor2))
+def result_type(tensor, other) -> dtype:
+    """The dtype an arithmetic op on the two operands (Tensors or Numbers) returns.
+    Implements `torch.result_type`."""
+    try:
+        keys = (operand_key(tensor), operand_key(other))
+    except TypeError:
+        keys = None
+    if keys is None or None in keys:
+        raise TypeError(
+            f"result_type() received an invalid combination of arguments - got ({_type_names(tensor, other)}), "
+            "but expected one of: (Tensor tensor, Tensor other), (Number scalar, Tensor tensor), "
+            "(Tensor tensor, Number other), (Number scalar1, Number scalar2)"
+        )
     return elementwise_dtypes(keys, Promote.NO_OPMATH)[1]
 
 
+def _type_names(*args) -> str:
+    return ", ".join("Tensor" if isinstance(getattr(a, "dtype", None), dtype) else type(a).__name__ for a in args)
+
+
 def can_cast(from_: dtype, to: dtype) -> bool:
-    """torch.can_cast: casting may not lower the category (complex -> float, float ->
-    int, int -> bool); within a category any cast is allowed."""
-    return _check_dtype(from_).category <= _check_dtype(to).category
+    """Whether torch's type promotion may cast `from_` to `to`: a cast may not lower the
+    category (complex -> float, float -> int, int -> bool); within one any cast is allowed.
+    Implements `torch.can_cast`."""
+    _check_dtype("can_cast", "from_", 1, from_)
+    _check_dtype("can_cast", "to", 2, to)
+    return from_.category <= to.category
 
 
 def is_number(x) -> bool:

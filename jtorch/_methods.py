@@ -2,10 +2,13 @@
 methods (views, conversions, indexing) and Python's operator dunders."""
 from __future__ import annotations
 
+import numpy as np
+
 from . import _dtype
 from ._registry import OP_TABLE, install_methods
 from ._tensor import Tensor
 from .ops import conversion, creation, indexing, linalg, pointwise as pw, reduction, views
+from .ops import shape
 
 _METHODS = {
     # views
@@ -16,6 +19,7 @@ _METHODS = {
     "expand": views.expand, "expand_as": views.expand_as, "broadcast_to": views.broadcast_to,
     "narrow": views.narrow, "select": views.select, "unbind": views.unbind, "split": views.split,
     "chunk": views.chunk, "tensor_split": views.tensor_split, "diagonal": views.diagonal, "unfold": views.unfold,
+    "as_strided": views.as_strided,
     # conversions and copies
     "clone": conversion.clone, "contiguous": conversion.contiguous, "detach": conversion.detach,
     "detach_": conversion.detach_, "requires_grad_": conversion.requires_grad_, "to": conversion.to,
@@ -25,13 +29,13 @@ _METHODS = {
     # creation from an existing tensor
     "new_zeros": creation.new_zeros, "new_ones": creation.new_ones, "new_empty": creation.new_empty,
     "new_full": creation.new_full, "new_tensor": creation.new_tensor,
-    # reductions
-    "sum": reduction.sum, "mean": reduction.mean,
     # products
     "matmul": linalg.matmul, "mm": linalg.mm, "__matmul__": linalg.matmul,
     "__rmatmul__": lambda self, other: linalg.matmul(other, self),
     # indexing
-    "__getitem__": indexing.getitem, "__setitem__": indexing.setitem,
+    "__getitem__": indexing.getitem, "__setitem__": indexing.setitem, "__delitem__": indexing.delitem,
+    # shape ops whose method differs from the torch.* function (or has none)
+    "repeat": shape.repeat, "where": shape.where_method,
     # arithmetic that picks between table ops
     "div": None, "div_": None, "divide": None, "divide_": None,
 }
@@ -54,7 +58,7 @@ def div_(self, other, *, rounding_mode=None):
 
 
 def _div_op(rounding_mode):
-    ops = {None: pw.true_divide, "trunc": pw._trunc_divide, "floor": pw.floor_divide}
+    ops = {None: pw.true_divide, "trunc": pw._div_trunc, "floor": pw._div_floor}
     if rounding_mode not in ops:
         raise RuntimeError(
             f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{rounding_mode}'")
@@ -65,12 +69,18 @@ _METHODS.update(div=div, div_=div_, divide=div, divide_=div_)
 
 
 def _rsub(self, other):
-    return pw.sub(other, self)
+    return pw.rsub(self, other)
 
 
 def _rtruediv(self, other):
     # torch computes `other / self` as `self.reciprocal() * other` (so grad_fn is MulBackward0).
     return pw.mul(pw.reciprocal(self), other)
+
+
+def _invert(self):
+    if self.dtype.category > _dtype.INT:
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return pw.bitwise_not(self)
 
 
 _DUNDERS = {
@@ -91,7 +101,7 @@ _DUNDERS = {
     "__lt__": lambda s, o: pw.lt(s, o), "__le__": lambda s, o: pw.le(s, o),
     "__gt__": lambda s, o: pw.gt(s, o), "__ge__": lambda s, o: pw.ge(s, o),
     "__neg__": lambda s: pw.neg(s), "__pos__": lambda s: pw.positive(s), "__abs__": lambda s: pw.abs(s),
-    "__invert__": lambda s: pw.bitwise_not(s) if s.dtype is not _dtype.bool else pw.logical_not(s),
+    "__invert__": _invert,
 }
 _INPLACE_DUNDERS = {
     "__iadd__": "add_", "__isub__": "sub_", "__imul__": "mul_", "__itruediv__": "div_",
@@ -101,15 +111,32 @@ _INPLACE_DUNDERS = {
 }
 
 
-def _wrap_not_implemented(fn):
-    """Binary dunders return NotImplemented for foreign operands, as Python expects."""
+def _wrap_not_implemented(fn, name=""):
+    """Binary dunders return NotImplemented for foreign operands, as Python expects. Like
+    torch's, they leave numpy arrays to numpy (which wraps its result back into a tensor),
+    except `==`, which torch computes with the array read as a tensor."""
 
     def dunder(self, *other):
+        if other and isinstance(other[0], np.ndarray):
+            if name != "__eq__":
+                return NotImplemented
+            other = (creation.as_tensor(other[0]),)
         if other and not isinstance(other[0], (Tensor, int, float, complex, bool)) and not hasattr(other[0], "dtype"):
             return NotImplemented
         return fn(self, *other)
 
     dunder.__name__ = getattr(fn, "__name__", "dunder")
+    return dunder
+
+
+def _leave_arrays_to_numpy(binary):
+    """The hot-path binary dunders, with only the numpy-array check of `_wrap_not_implemented`."""
+
+    def dunder(self, other):
+        if other.__class__ is np.ndarray:
+            return NotImplemented
+        return binary(self, other)
+
     return dunder
 
 
@@ -123,11 +150,14 @@ def install():
     for name, fn in _METHODS.items():
         setattr(Tensor, name, fn)
     for name, fn in _DUNDERS.items():
-        setattr(Tensor, name, fn if getattr(fn, "__name__", "") == "binary" else _wrap_not_implemented(fn))
+        binary = getattr(fn, "__name__", "") == "binary"
+        setattr(Tensor, name, _leave_arrays_to_numpy(fn) if binary else _wrap_not_implemented(fn, name))
     for name, method in _INPLACE_DUNDERS.items():
         setattr(Tensor, name, getattr(Tensor, method))
     Tensor.__hash__ = lambda self: id(self)
     Tensor.T = property(views.full_transpose)
     Tensor.mT = property(views.matrix_transpose)
+    Tensor.mH = property(views.matrix_adjoint)
+    Tensor.H = property(views.adjoint_2d)
     Tensor.real = property(views.real, lambda self, value: views.real(self).copy_(value))
     Tensor.imag = property(views.imag, lambda self, value: views.imag(self).copy_(value))

@@ -366,6 +366,8 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
             return entry
 
         same_dtype = {}
+        _dtype.on_default_dtype_change(fast_entries.clear)
+        _dtype.on_default_dtype_change(same_dtype.clear)
 
         def binary(a, b):
             """The hot path for two operands: equal-shape tensors of one dtype, or a tensor
@@ -392,8 +394,24 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
         def function(*args, out=None, **kwargs):
             if kwargs or len(args) != n:
                 values, static = bind(args, kwargs)
-            elif n == 2 and out is None:
-                return binary(*args)
+            elif n == 2:
+                if out is None:
+                    return binary(*args)
+                a, b = args
+                # Hot path for out=: a base `out` of the operands' shape and dtype.
+                if (isinstance(a, Tensor) and isinstance(b, Tensor) and isinstance(out, Tensor)
+                        and a.dtype is b.dtype and a._shape == b._shape == out._shape and out._chain is None
+                        and a._storage.device is b._storage.device is out._storage.device
+                        and not (STATE.enabled and (a._requires_grad or b._requires_grad))):
+                    entry = same_dtype.get(a.dtype)
+                    if entry is None:
+                        entry = same_dtype[a.dtype] = fast_entry(a, b)
+                    if entry[1] is out.dtype:
+                        storage = out._storage
+                        storage.set(entry[0](a._data, b._data))
+                        storage.version += 1
+                        return out
+                values, static = args, default_static
             else:
                 values, static = args, default_static
             return apply(values, static, out, None)

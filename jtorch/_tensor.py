@@ -13,6 +13,7 @@ The math lives in `ops/`; this file holds state, metadata and conversions only.
 from __future__ import annotations
 
 import math
+import warnings
 
 import jax
 import numpy as np
@@ -35,7 +36,9 @@ class _Storage:
     def get(self):
         if self.host is None:
             return self.array
-        return jax.device_put(self.host, _device.cpu_jax_device())
+        # A private copy: JAX may alias a numpy buffer it is given, and the user's later
+        # writes into `host` must not reach arrays (results, saved values) read before.
+        return jax.device_put(np.array(self.host), _device.cpu_jax_device())
 
     def set(self, array):
         if self.host is None:
@@ -43,10 +46,16 @@ class _Storage:
         else:
             np.copyto(self.host, np.asarray(array), casting="unsafe")
 
-    def to_host(self) -> np.ndarray:
-        """Switch to host mode: from now on the numpy buffer is the value."""
+    def to_host(self, strides=None) -> np.ndarray:
+        """Switch to host mode: from now on the numpy buffer is the value. `strides` (in
+        elements) lays the buffer out as the base tensor claims (`empty_strided`)."""
         if self.host is None:
-            self.host = np.array(self.array)
+            value = np.asarray(self.array)
+            if strides is None or strides == contiguous_strides(value.shape):
+                self.host = np.array(value)
+            else:
+                self.host = _strided_buffer(value.shape, strides, value.dtype)
+                self.host[...] = value
             self.array = None
         return self.host
 
@@ -62,6 +71,12 @@ def contiguous_strides(shape) -> tuple:
 class Size(tuple):
     """torch.Size: a tuple of ints that prints as `torch.Size([2, 3])`."""
 
+    def __new__(cls, sizes=()):
+        sizes = tuple(sizes)
+        if all(type(s) is int for s in sizes):
+            return tuple.__new__(cls, sizes)
+        return tuple.__new__(cls, (_size_item(s, i) for i, s in enumerate(sizes)))
+
     def __repr__(self):
         return f"torch.Size([{', '.join(str(s) for s in self)}])"
 
@@ -73,10 +88,32 @@ class Size(tuple):
         return Size(result) if isinstance(item, slice) else result
 
     def __add__(self, other):
-        return Size(tuple(self) + tuple(other))
+        if not isinstance(other, tuple):
+            raise TypeError(f"can only concatenate tuple (not {type(other).__name__}) to torch.Size")
+        return tuple.__new__(Size, tuple(self) + other)
+
+    def __radd__(self, other):
+        if not isinstance(other, tuple):
+            return NotImplemented
+        return tuple.__new__(Size, other + tuple(self))
+
+    def __mul__(self, times):
+        result = tuple.__mul__(self, times)
+        return result if result is NotImplemented else tuple.__new__(Size, result)
+
+    __rmul__ = __mul__
 
     def __reduce__(self):
         return (Size, (tuple(self),))
+
+
+def _size_item(item, position) -> int:
+    """One torch.Size entry: an int, or anything with `__index__` (a one-element integer tensor)."""
+    if isinstance(item, Tensor) and item.dtype.category == _dtype.INT:  # torch reads the element
+        return int(item.item())
+    if isinstance(item, Tensor) or not hasattr(item, "__index__"):
+        raise TypeError(f"torch.Size() takes an iterable of 'int' (item {position} is '{type(item).__name__}')")
+    return item.__index__()
 
 
 class Tensor:
@@ -156,14 +193,15 @@ class Tensor:
         self._cache_version = storage.version
         return value
 
-    def _write(self, value):
+    def _write(self, value, overlap_ok=False):
         """Replace this tensor's value (same shape and dtype) in its storage, bumping the
-        version so every alias re-reads. Callers check shapes, dtypes and overlap."""
+        version so every alias re-reads. Callers check shapes and dtypes; a self-overlapping
+        view (expanded) refuses the write unless `overlap_ok` (fills, all values equal)."""
         storage = self._storage
         if self._chain is None:
             storage.set(value)
         else:
-            if self._has_internal_overlap():
+            if not overlap_ok and self._has_internal_overlap():
                 raise RuntimeError(
                     "unsupported operation: more than one element of the written-to tensor refers to a single "
                     "memory location. Please clone() the tensor before performing the operation."
@@ -179,12 +217,22 @@ class Tensor:
     # ------------------------------------------------------------ metadata
     @property
     def shape(self) -> Size:
-        return Size(self._shape)
+        return tuple.__new__(Size, self._shape)
 
     def size(self, dim=None):
         if dim is None:
-            return Size(self._shape)
-        return self._shape[self._wrap_dim(dim)]
+            return tuple.__new__(Size, self._shape)
+        return self._shape[self._metadata_dim("size", dim)]
+
+    def _metadata_dim(self, name, dim) -> int:
+        """`dim` checked as size(dim) and stride(dim) check it: 0-d tensors have no dims."""
+        if type(dim) is not int:
+            if isinstance(dim, bool) or not hasattr(dim, "__index__"):
+                raise TypeError(f"{name}(): argument 'dim' (position 1) must be int, not {type(dim).__name__}")
+            dim = dim.__index__()
+        if not self._shape:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        return self._wrap_dim(dim)
 
     def _wrap_dim(self, dim, ndim=None):
         ndim = len(self._shape) if ndim is None else ndim
@@ -239,18 +287,16 @@ class Tensor:
         strides = self._strides
         if strides is None:
             strides = self._strides = contiguous_strides(self._shape)
-        return strides if dim is None else strides[self._wrap_dim(dim)]
+        return strides if dim is None else strides[self._metadata_dim("stride", dim)]
 
     def storage_offset(self) -> int:
         return self._offset
 
     def is_contiguous(self, memory_format=None) -> bool:
-        if self._strides is None:
+        if self._strides is None or 0 in self._shape:
             return True
         expected = 1
         for size, stride in zip(reversed(self._shape), reversed(self._strides)):
-            if size == 0:
-                return True
             if size != 1:
                 if stride != expected:
                     return False
@@ -271,8 +317,8 @@ class Tensor:
         return self._storage.version
 
     def data_ptr(self) -> int:
-        if self.numel() == 0 and self._base is None:
-            return 0
+        if self.numel() == 0:
+            return 0  # torch's data pointer of an empty tensor is null, even for a view
         return _storage_address(self._storage) + self._offset * self.dtype.itemsize
 
     def untyped_storage(self):
@@ -290,8 +336,8 @@ class Tensor:
     def item(self):
         if self.numel() != 1:
             raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
-        return self._host_value().reshape(()).item() if self.dtype is not _dtype.bfloat16 else float(
-            self._host_value().reshape(()))
+        value = self._host_value().reshape(())
+        return float(value) if self.dtype is _dtype.bfloat16 else value.item()
 
     def tolist(self):
         values = self._host_value()
@@ -299,31 +345,44 @@ class Tensor:
             values = values.astype(np.float32)
         return values.tolist()
 
+    def _scalar(self):
+        """The one element, for float(), int() and complex()."""
+        if self.numel() != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self.item()
+
+    def _real_scalar(self, ctype):
+        value = self._scalar()
+        if isinstance(value, complex):
+            if value.imag:
+                raise RuntimeError(f"value cannot be converted to type {ctype} without overflow")
+            value = value.real
+        return value
+
     def __bool__(self):
         if self.numel() != 1:
-            raise RuntimeError(f"Boolean value of Tensor with {'more than one value' if self.numel() else 'no values'} is ambiguous")
+            amount = "more than one value" if self.numel() else "no values"
+            raise RuntimeError(f"Boolean value of Tensor with {amount} is ambiguous")
         return bool(self.item())
 
     def __float__(self):
-        if self.numel() != 1:
-            raise TypeError("only one element tensors can be converted to Python scalars")
-        return float(self.item())
+        if self._requires_grad:
+            warn_once(_SCALAR_OF_GRAD_WARNING)
+        return float(self._real_scalar("double"))
 
     def __int__(self):
-        if self.numel() != 1:
-            raise TypeError("only one element tensors can be converted to Python scalars")
-        value = self.item()
+        value = self._real_scalar("int64_t")
         if isinstance(value, float) and math.isnan(value):
             raise ValueError("cannot convert float NaN to integer")
         return int(value)
 
     def __complex__(self):
-        if self.numel() != 1:
-            raise TypeError("only one element tensors can be converted to Python scalars")
-        return complex(self.item())
+        if self._requires_grad:
+            warn_once(_SCALAR_OF_GRAD_WARNING)
+        return complex(self._scalar())
 
     def __index__(self):
-        if self.dtype.category != _dtype.INT or self.numel() != 1:
+        if self.dtype.category > _dtype.INT or self.numel() != 1:  # bool tensors are indices too
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self.item())
 
@@ -340,29 +399,54 @@ class Tensor:
     def __hash__(self):
         return id(self)
 
+    # numpy defers its binary operators (ndarray + tensor) to the tensor's, as with torch.
+    __array_priority__ = 1000
+
     def __array__(self, dtype=None, copy=None):
-        values = self.numpy() if not self._requires_grad else self.detach().numpy()
+        """np.asarray(t) shares memory with t, as t.numpy() does; np.array(t) copies."""
+        values = self.numpy()
+        if copy:
+            return np.array(values, dtype=dtype)
         return values if dtype is None else values.astype(dtype, copy=False)
+
+    def __array_wrap__(self, array, context=None, return_scalar=False):
+        """numpy ufuncs of tensors return tensors (bool results as uint8, as in torch)."""
+        from .ops.creation import from_numpy
+
+        if array.dtype == np.bool_:
+            array = array.astype(np.uint8)
+        return from_numpy(array)
 
     def __jax_array__(self):
         return self._data
 
     def numpy(self, *, force=False) -> np.ndarray:
-        """A numpy array sharing memory with this tensor (CPU only), as torch's `numpy()`."""
-        if self._requires_grad and not force:
-            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        """A numpy array sharing memory with this tensor (CPU only), as torch's `numpy()`;
+        `force`: of `detach().cpu().resolve_conj()`, which copies only what it must."""
+        if force:
+            prepared = self.resolve_conj() if getattr(self, "_is_conj", False) else self
+            return prepared.detach().cpu().numpy()
+        from .autograd.grad_mode import STATE
+
         if self.device.type != "cpu":
-            if not force:
-                raise TypeError(
-                    f"can't convert {self.device} device type tensor to numpy. Use Tensor.cpu() to copy the tensor "
-                    "to host memory first."
-                )
-            return np.array(self._data)
+            raise TypeError(
+                f"can't convert {self.device} device type tensor to numpy. Use Tensor.cpu() to copy the tensor "
+                "to host memory first."
+            )
+        if self._requires_grad and STATE.enabled:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        if getattr(self, "_is_conj", False):
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that has conjugate bit set. Use tensor.resolve_conj().numpy() instead.")
         if self.dtype is _dtype.bfloat16:
             raise TypeError("Got unsupported ScalarType BFloat16")
         if isinstance(self._storage.array, jax.core.Tracer):
             raise RuntimeError("numpy() is not available on a tensor being traced by jax.jit")
-        host = self._storage.to_host()
+        if self.numel() == 0:  # torch gives empty arrays zero strides and no shared memory
+            return np.lib.stride_tricks.as_strided(np.empty(0, self.dtype.np), self._shape, (0,) * self.dim())
+        # The buffer takes the layout the base tensor claims, so that views' strides index it.
+        owner = self if self._chain is None else self._base
+        host = self._storage.to_host(owner._strides if owner is not None and owner._chain is None else None)
         return _strided_numpy(host, self.dtype.np, self._shape, self.stride(), self._offset)
 
     def __repr__(self, *, tensor_contents=None):
@@ -373,7 +457,7 @@ class Tensor:
     __str__ = __repr__
 
     def __format__(self, spec):
-        if self.dim() == 0 and not self._requires_grad:
+        if self.dim() == 0 and type(self) is Tensor:  # a 0-d tensor formats as its number
             return self.item().__format__(spec)
         return object.__format__(self, spec)
 
@@ -381,6 +465,34 @@ class Tensor:
         from .ops.creation import tensor as make_tensor
 
         return (make_tensor, (self.detach().tolist(),), None)  # replaced by torch's format in serialization
+
+
+# Tensors are pytrees whose one leaf is their value, so that jitted JAX functions take
+# them: jnp.sin(t) flattens t, and the body reads the traced value via __jax_array__.
+jax.tree_util.register_pytree_node(
+    Tensor,
+    lambda t: ((t._data,), (t.dtype, t._shape, t.device)),
+    lambda aux, leaves: Tensor._make(leaves[0], aux[0], aux[2], shape=aux[1]),
+)
+
+_SCALAR_OF_GRAD_WARNING = ("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+                           "Consider using tensor.detach() first.")
+_warned = set()
+
+
+def warn_once(message: str, category=UserWarning) -> None:
+    """A warning torch gives once per process (TORCH_WARN_ONCE)."""
+    if message not in _warned:
+        _warned.add(message)
+        warnings.warn(message, category, stacklevel=3)
+
+
+def _strided_buffer(shape, strides, np_dtype) -> np.ndarray:
+    """A new writable numpy array of `shape` laid out with element `strides`."""
+    itemsize = np.dtype(np_dtype).itemsize
+    extent = 1 + sum((n - 1) * s for n, s in zip(shape, strides)) if all(shape) else 0
+    buffer = np.zeros(extent, np_dtype)
+    return np.lib.stride_tricks.as_strided(buffer, shape, tuple(s * itemsize for s in strides))
 
 
 def _strided_numpy(host: np.ndarray, np_dtype, shape, strides, offset) -> np.ndarray:
@@ -417,14 +529,14 @@ class UntypedStorage:
         self._tensor = tensor
 
     def data_ptr(self) -> int:
-        base = self._tensor if self._tensor._base is None else self._tensor._base
-        if base.numel() == 0:
-            return 0
-        return _storage_address(self._storage)
+        return _storage_address(self._storage) if self.nbytes() else 0
 
     def nbytes(self) -> int:
-        base = self._tensor if self._tensor._base is None else self._tensor._base
-        return base.numel() * base.dtype.itemsize
+        storage = self._storage
+        if storage.host is None:
+            return storage.array.size * storage.array.dtype.itemsize
+        host = storage.host  # possibly a strided window (from_numpy): the bytes it spans
+        return host.itemsize + sum((n - 1) * s for n, s in zip(host.shape, host.strides)) if host.size else 0
 
     def size(self) -> int:
         return self.nbytes()

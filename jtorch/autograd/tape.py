@@ -229,7 +229,7 @@ def record(grad_name, fn, inputs, tensors, result, saved=()):
 
 def capture_history(target):
     """What `record_inplace` needs to know about `target` before it is overwritten."""
-    return target, (target._storage.get() if target._chain is not None else None)
+    return target, (target._base._data if target._base is not None else None)
 
 
 def record_inplace(history, grad_name, fn, inputs, tensors, saved=()):
@@ -247,10 +247,11 @@ def record_inplace(history, grad_name, fn, inputs, tensors, saved=()):
     result = record(grad_name, fn, inputs, tensors, Tensor._make(value, target.dtype, target.device), saved)
     if not result._requires_grad:
         return target
-    base, chain = target._base, target._chain
+    base = target._base
+    chain = target._chain[len(base._chain or ()):]  # relative to the base's value: a base may have a chain too
     record("CopySlices", writer(chain), (old_base, value), (base, result), base)
     target.grad_fn = None
-    record("AsStridedBackward0", reader(chain), (base._storage.get(),), (base,), target)
+    record("AsStridedBackward0", reader(chain), (base._data,), (base,), target)
     return target
 
 

@@ -3,15 +3,38 @@ copy_, fill_, zero_, detach, requires_grad_, resize_."""
 from __future__ import annotations
 
 import functools
+import math
+import warnings
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from .. import _device, _dtype
-from .._registry import apply_fn, check_inplace_allowed, convert, scalar_array, write_into
-from .._tensor import Tensor, _Storage
+from .._registry import apply_fn, broadcast_shapes, check_inplace_allowed, check_overlap, convert
+from .._tensor import Tensor, _Storage, contiguous_strides
+from .._views import AsStrided, Permute, dense_strides_like, memory_order, non_overlapping_and_dense
 from ..autograd.grad_mode import STATE
-from ..autograd.tape import record
+from ..autograd.tape import capture_history, record_inplace
+
+
+class memory_format:
+    """torch.memory_format: how a copy lays out its elements."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return f"torch.{self.name}"
+
+    def __reduce__(self):
+        return self.name
+
+
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+channels_last = memory_format("channels_last")
+channels_last_3d = memory_format("channels_last_3d")
 
 
 @functools.lru_cache(maxsize=None)
@@ -23,29 +46,67 @@ _copy = jax.jit(lambda x: jnp.array(x, copy=True))
 
 
 def clone(input, *, memory_format=None) -> Tensor:
-    """A new base tensor with a copy of the value (contiguous)."""
-    return apply_fn("CloneBackward0", _copy, (input,), input.dtype)
+    """A copy of `input` owning new memory. With torch's default preserve_format the copy
+    keeps `input`'s strides when they are dense (e.g. a transpose), else it keeps their
+    dim order; contiguous_format gives a row-major copy."""
+    out = apply_fn("CloneBackward0", _copy, (input,), input.dtype)
+    return _laid_out(out, _copy_strides(input, memory_format))
 
 
 def contiguous(input, memory_format=None) -> Tensor:
-    return input if input.is_contiguous() else clone(input)
+    return input if input.is_contiguous() else clone(input, memory_format=contiguous_format)
+
+
+def _copy_strides(input, fmt):
+    """The strides torch gives a copy of `input` (empty_like's rules), None for row-major."""
+    if fmt is channels_last or fmt is channels_last_3d:
+        ndim = 4 if fmt is channels_last else 5
+        if input.dim() != ndim:
+            raise RuntimeError(f"required rank {ndim} tensor to use {fmt.name} format")
+        order = (0,) + tuple(range(2, ndim)) + (1,)  # N, spatial..., C outermost first
+        strides, step = [0] * ndim, 1
+        for d in reversed(order):
+            strides[d] = step
+            step *= max(input._shape[d], 1)
+        return tuple(strides)
+    if input._strides is None or fmt is contiguous_format:
+        return None
+    shape, strides = input._shape, input._strides
+    if non_overlapping_and_dense(shape, strides):
+        return strides
+    return dense_strides_like(shape, strides)
+
+
+def _laid_out(t, strides):
+    """Give the fresh base tensor `t` (a row-major value) the dense layout `strides`: its
+    storage holds the elements in memory order and `t` reads them through a Permute, so
+    aliasing, numpy() and resizing all see torch's memory."""
+    if strides is None or strides == contiguous_strides(t._shape):
+        return t
+    order = memory_order(t._shape, strides)
+    if order is not None:
+        value = t._data
+        t._storage.set(_transposer(order)(value))
+        inverse = tuple(sorted(range(len(order)), key=order.__getitem__))
+        t._chain = (Permute(inverse),)
+        t._cache, t._cache_version = value, t._storage.version
+    t._strides = tuple(strides)
+    return t
+
+
+@functools.lru_cache(maxsize=None)
+def _transposer(order):
+    return jax.jit(lambda x: jnp.transpose(x, order))
 
 
 def detach(input) -> Tensor:
-    """A tensor sharing storage with `input`, outside the autograd graph."""
+    """A tensor sharing storage (and view layout) with `input`, outside the autograd graph."""
     out = object.__new__(Tensor)
-    for name in Tensor.__slots__[:-2]:
-        setattr(out, name, getattr(input, name))
-    out._requires_grad = False
-    out._grad = None
-    out.grad_fn = None
-    out._grad_acc = None
-    out._retains_grad = False
-    out._hooks = None
-    out._cache = None
-    out._cache_version = -1
-    if input._chain is not None and input._base is not None:
-        out._base = input._base
+    out._storage, out._chain, out._shape, out.dtype = input._storage, input._chain, input._shape, input.dtype
+    out._requires_grad, out.grad_fn, out._base = False, None, input._base
+    out._strides, out._offset = input._strides, input._offset
+    if getattr(input, "_is_conj", False):  # torch's detach keeps the conjugate bit
+        out._is_conj = True
     return out
 
 
@@ -68,35 +129,58 @@ def requires_grad_(input, requires_grad=True) -> Tensor:
     return input
 
 
+_TO_SIGNATURES = (
+    " * (torch.device device = None, torch.dtype dtype = None, bool non_blocking = False, bool copy = False, *, "
+    "torch.memory_format memory_format = None)\n"
+    " * (torch.dtype dtype, bool non_blocking = False, bool copy = False, *, "
+    "torch.memory_format memory_format = None)\n"
+    " * (Tensor tensor, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n"
+)
+# torch accepts Python's number types where it takes a dtype: x.to(float) is float64.
+_PY_TYPE_DTYPES = {float: _dtype.float64, int: _dtype.int64, bool: _dtype.bool, complex: _dtype.complex128}
+
+
+def _as_dtype(value):
+    return _PY_TYPE_DTYPES.get(value, value) if isinstance(value, type) else value
+
+
+def _is_device(value) -> bool:
+    return value is None or isinstance(value, (str, _device.device)) or type(value) is int
+
+
+# torch's three `to` overloads: positional names, then a check of each name's value.
+_TO_OVERLOADS = (
+    (("device", "dtype", "non_blocking", "copy"),
+     {"device": _is_device, "dtype": lambda v: v is None or isinstance(_as_dtype(v), _dtype.dtype)}),
+    (("dtype", "non_blocking", "copy"), {"dtype": lambda v: isinstance(_as_dtype(v), _dtype.dtype)}),
+    (("tensor", "non_blocking", "copy"), {"tensor": lambda v: isinstance(v, Tensor)}),
+)
+
+
 def _parse_to(args, kwargs):
-    """torch's `to(...)` overloads: (dtype), (device, dtype), (tensor), and keywords."""
-    device = kwargs.pop("device", None)
-    dtype = kwargs.pop("dtype", None)
-    copy = kwargs.pop("copy", False)
-    kwargs.pop("non_blocking", None)
-    kwargs.pop("memory_format", None)
-    if kwargs:
-        raise TypeError(f"to() received an invalid combination of arguments - got unexpected keyword "
-                        f"'{next(iter(kwargs))}'")
-    rest = list(args)
-    if rest and isinstance(rest[0], Tensor):
-        other = rest.pop(0)
-        device, dtype = other.device, other.dtype
-    if rest and isinstance(rest[0], (str, int, _device.device)) and not isinstance(rest[0], bool):
-        device = rest.pop(0)
-    if rest and isinstance(rest[0], _dtype.dtype):
-        dtype = rest.pop(0)
-    if rest and isinstance(rest[0], bool):  # non_blocking
-        rest.pop(0)
-        if rest and isinstance(rest[0], bool):
-            copy = rest.pop(0)
-    if rest:
-        raise TypeError(f"to() received an invalid combination of arguments - got {tuple(type(a).__name__ for a in args)}")
-    return device, dtype, copy
+    """(device, dtype, copy) from torch's `to(...)` overloads: (device, dtype), (dtype), (tensor)."""
+    if not kwargs and len(args) == 1 and isinstance(args[0], _dtype.dtype):
+        return None, args[0], False
+    for names, checks in _TO_OVERLOADS:
+        bound = dict(zip(names, args))
+        if (len(args) > len(names) or bound.keys() & kwargs.keys()
+                or kwargs.keys() - set(names) - {"memory_format"}):
+            continue
+        bound.update(kwargs)
+        if (all(check(bound.get(name)) for name, check in checks.items())
+                and all(isinstance(bound.get(flag, False), bool) for flag in ("non_blocking", "copy"))):
+            break
+    else:
+        raise _device.invalid_arguments("to", args, kwargs, _TO_SIGNATURES)
+    if "tensor" in bound:
+        return bound["tensor"].device, bound["tensor"].dtype, bound.get("copy", False)
+    return bound.get("device"), _as_dtype(bound.get("dtype")), bound.get("copy", False)
 
 
 def to(input, *args, **kwargs) -> Tensor:
-    """A tensor with the requested device and/or dtype; `input` itself if nothing changes."""
+    """A tensor with the requested device and/or dtype; `input` itself if nothing changes
+    (unless copy=True). A copy keeps `input`'s layout as clone() does."""
+    fmt = kwargs.get("memory_format")
     device, dtype, copy = _parse_to(args, kwargs)
     device = input.device if device is None else _device.canonical(device)
     dtype = input.dtype if dtype is None else dtype
@@ -106,7 +190,8 @@ def to(input, *args, **kwargs) -> Tensor:
     if device != input.device:
         target = _device.jax_device(device)
         fn = _mover(dtype, target)
-    return apply_fn("ToCopyBackward0", fn, (input,), dtype, device)
+    out = apply_fn("ToCopyBackward0", fn, (input,), dtype, device)
+    return _laid_out(out, _copy_strides(input, fmt))
 
 
 @functools.lru_cache(maxsize=None)
@@ -120,22 +205,28 @@ def cpu(input, memory_format=None) -> Tensor:
 
 
 def cuda(input, device=None, non_blocking=False, memory_format=None) -> Tensor:
-    return to(input, "cuda" if device is None else _device.device("cuda", device) if isinstance(device, int) else device)
+    device = _device.device("cuda" if device is None else device)  # an int names an accelerator, as in torch
+    if device.type != "cuda":
+        raise RuntimeError("Invalid device, must be cuda device")
+    return to(input, device)
 
 
 def type_(input, dtype=None, non_blocking=False, **kwargs):
     """Tensor.type(): the type string (`torch.FloatTensor`) or a cast."""
     if dtype is None:
-        name = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long",
-                "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
-                "complex64": "ComplexFloat", "complex128": "ComplexDouble"}[input.dtype.name]
-        return f"torch.{'cuda.' if input.is_cuda else ''}{name}Tensor"
+        return f"torch.{'cuda.' if input.is_cuda else ''}{_TYPE_NAMES[input.dtype.name]}Tensor"
     if isinstance(dtype, str):
-        dtype = {v: k for k, v in _TYPE_STRINGS.items()}[dtype]
+        prefix, _, kind = dtype.rpartition(".")
+        dtypes = {f"{name}Tensor": getattr(_dtype, key) for key, name in _TYPE_NAMES.items()}
+        if prefix not in ("torch", "torch.cuda") or kind not in dtypes:
+            raise ValueError(f"invalid type: '{dtype}'")
+        return to(input, "cuda" if prefix == "torch.cuda" else "cpu", dtypes[kind])
     return to(input, dtype)
 
 
-_TYPE_STRINGS = {}
+_TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long",
+               "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+               "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 
 
 def _cast_method(dtype):
@@ -147,23 +238,69 @@ def _cast_method(dtype):
 
 
 def copy_(self, src, non_blocking=False) -> Tensor:
-    """Copy `src` (broadcast, cast) into self, in place."""
-    check_inplace_allowed(self)
+    """Copy `src` (broadcast to self's shape, cast to its dtype) into self, in place."""
     if isinstance(src, Tensor):
         value = src._data
         if src.device != self.device:
             value = jax.device_put(value, _device.jax_device(self.device))
+        if src._shape != self._shape:
+            if broadcast_shapes(self._shape, src._shape) != self._shape:
+                raise RuntimeError(f"output with shape {list(self._shape)} doesn't match the broadcast shape "
+                                   f"{list(broadcast_shapes(self._shape, src._shape))}")
+        if src.dtype.is_complex and not self.dtype.is_complex:
+            _warn_complex_to_real()
+    elif isinstance(src, _NUMBERS):
+        value, src = np.asarray(src), None
+        if value.dtype.kind == "c" and not self.dtype.is_complex:
+            value = value.real
+        value = value.astype(self.dtype.np)
     else:
-        value = scalar_array(src, self.dtype)
-    shape = jnp.broadcast_shapes(tuple(value.shape), self._shape) if value.shape != self._shape else self._shape
-    if shape != self._shape:
-        raise RuntimeError(
-            f"output with shape {list(self._shape)} doesn't match the broadcast shape {list(shape)}")
-    new = _broadcast_cast(self._shape, self.dtype)(value)
-    self._write(new)
-    if STATE.enabled and isinstance(src, Tensor) and src._requires_grad:
-        record("CopyBackwards", _broadcast_cast(self._shape, self.dtype), (value,), (src,), self)
-    return self
+        raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
+    return _assign(self, value, src, "CopyBackwards", overlap_ok=False)
+
+
+def fill_(self, value) -> Tensor:
+    """Set every element to `value` (a number, or a 0-d tensor), in place."""
+    if isinstance(value, Tensor):
+        if value.dim() != 0:
+            raise RuntimeError(
+                f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions.")
+        if value.dtype.is_complex and not self.dtype.is_complex:
+            _warn_complex_to_real()
+        return _assign(self, value._data, value, "FillBackward3", overlap_ok=True)
+    return _assign(self, checked_scalar(value, self.dtype, self.numel(), "fill_"), None, "FillBackward2",
+                   overlap_ok=True)
+
+
+def zero_(self) -> Tensor:
+    return _assign(self, np.zeros((), self.dtype.np), None, "ZeroBackward0", overlap_ok=True)
+
+
+def setitem_fill(target, value):
+    """`x[index] = number` into the view `target`: fill_'s conversion checks, but like
+    copy_ it refuses a target that repeats elements (an expanded view)."""
+    _assign(target, checked_scalar(value, target.dtype, target.numel(), "fill_"), None, "FillBackward2",
+            overlap_ok=False)
+
+
+def _assign(self, value, src, grad_name, overlap_ok):
+    """Write `value` (an array broadcastable to self's shape, from the tensor `src` when
+    there is one) into self, with torch's aliasing checks and autograd history."""
+    check_inplace_allowed(self)
+    check_overlap(self, (src,), overlap_ok)
+    fn = _broadcast_cast(self._shape, self.dtype)
+    grad = STATE.enabled and (self._requires_grad or src is not None and src._requires_grad)
+    if not grad:
+        self._write(fn(value), overlap_ok)
+        return self
+    history = capture_history(self)
+    old = self._data
+    self._write(fn(value), overlap_ok)
+    return record_inplace(history, grad_name, _replacer(self._shape, self.dtype), (old, value), (self, src))
+
+
+def _warn_complex_to_real():
+    warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=3)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -171,40 +308,132 @@ def _broadcast_cast(shape, dtype):
     return jax.jit(lambda v: jnp.broadcast_to(convert(v, dtype), shape))
 
 
-def fill_(self, value) -> Tensor:
-    check_inplace_allowed(self)
-    if isinstance(value, Tensor):
-        if value.dim() != 0:
-            raise RuntimeError(
-                f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions.")
+@functools.lru_cache(maxsize=4096)
+def _replacer(shape, dtype):
+    """(old value, new value) -> the new value: what an overwrite computes, for autograd."""
+    cast = _broadcast_cast(shape, dtype)
+    return jax.jit(lambda old, v: cast(v))
+
+
+# ----------------------------------------------------------------- scalar conversion
+_NUMBERS = (bool, int, float, complex, np.number, np.bool_)
+_C_NAMES = {"int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t", "uint8": "uint8_t",
+            "float16": "c10::Half", "bfloat16": "c10::BFloat16", "float32": "float", "float64": "double",
+            "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
+
+
+def checked_scalar(value, dtype, numel, op_name):
+    """The Python number `value` as a numpy scalar of `dtype`, refusing values the dtype
+    can't hold as torch does ("value cannot be converted to type int8_t without overflow").
+    Integers wrap into uint8 from -255 on, floats truncate toward zero into integers, and
+    complex numbers need a zero imaginary part to become real."""
+    if isinstance(value, np.generic):
         value = value.item()
-    return copy_(self, value)
+    if not isinstance(value, _NUMBERS):
+        raise TypeError(
+            f"{op_name}() received an invalid combination of arguments - got ({type(value).__name__}), but expected "
+            f"one of:\n * (Tensor value)\n * (Number value)\n")
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value >= 2 ** 64:
+            raise OverflowError("int too big to convert")
+        if value < -2 ** 63:
+            raise OverflowError("can't convert negative int to unsigned")
+    target = dtype
+    if numel == 1 and dtype.name in ("float16", "bfloat16"):
+        target = _dtype.float64  # torch checks a single half element as a double
+    if _overflows(value, target):
+        raise RuntimeError(f"value cannot be converted to type {_C_NAMES[target.name]} without overflow")
+    if isinstance(value, complex) and not dtype.is_complex:
+        value = value.real
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.asarray(value).astype(dtype.np)
 
 
-def zero_(self) -> Tensor:
-    return fill_(self, 0)
+def _overflows(value, dtype) -> bool:
+    if dtype is _dtype.bool or isinstance(value, bool):
+        return False
+    if isinstance(value, complex):
+        if not dtype.is_complex and value.imag != 0:
+            return True
+        return _overflows(value.real, dtype.to_real()) or _overflows(value.imag, dtype.to_real())
+    if dtype.is_complex:
+        dtype = dtype.to_real()
+    if dtype.category == _dtype.INT:
+        info = np.iinfo(dtype.np)
+        if isinstance(value, float):
+            return math.isnan(value) or value < info.min or value > info.max
+        if info.min == 0 and value < 0:  # negative ints wrap into unsigned types (two's complement)
+            return -value > info.max
+        return value < info.min or value > info.max
+    if math.isinf(value) or value != value:
+        return False
+    return abs(value) > float(jnp.finfo(dtype.np).max)
 
 
+# ----------------------------------------------------------------- resizing
 def resize_(self, *size, memory_format=None) -> Tensor:
-    """Resize in place: the values are kept in order where they fit, the rest are zeros."""
+    """Resize in place to a contiguous `size`: the elements are the first ones of the
+    storage from self's offset on (its old values where they fit), as torch does."""
     from .views import shape_arg
 
     size = shape_arg(size)
-    if size == self._shape:
-        return self
-    flat = jnp.ravel(self._data)
-    n = 1
-    for s in size:
-        n *= s
-    flat = flat[:n] if flat.shape[0] >= n else jnp.concatenate([flat, jnp.zeros(n - flat.shape[0], flat.dtype)])
-    self._storage = _Storage(flat.reshape(size), self.device)
-    self._chain = None
-    self._shape = size
-    self._strides = None
-    self._offset = 0
-    self._base = None
+    if self._requires_grad:
+        raise RuntimeError("cannot resize variables that require grad")
+    if any(s < 0 for s in size):
+        raise RuntimeError("numel: integer multiplication overflow")
+    if size != self._shape:
+        resize(self, size)
+        self._storage.version += 1
     return self
 
 
 def resize_as_(self, other, memory_format=None):
     return resize_(self, other._shape)
+
+
+def resize(self, size):
+    """Make self a contiguous tensor of `size` at its storage offset, without a version
+    bump (the `out=` path). It stays in its storage (and aliased with its family) when
+    that holds the elements; otherwise it moves to a new, larger storage holding the old
+    one's bytes, and no longer aliases the tensors of the old one (torch grows the
+    storage in place, so they would still alias)."""
+    size = tuple(size)
+    if size == self._shape:
+        return self
+    n = math.prod(size)
+    root = self if self._base is None else self._base
+    storage = self._storage
+    flat = _memory_flat(root) and root.dtype is self.dtype
+    offset = self._offset if flat else 0
+    if flat and offset + n <= _capacity(storage):
+        self._chain = (AsStrided(size, contiguous_strides(size), offset),)
+    else:
+        memory = jnp.ravel(storage.get() if flat else self._data)
+        if memory.shape[0] < offset + n:
+            memory = jnp.concatenate([memory, jnp.zeros(offset + n - memory.shape[0], memory.dtype)])
+        new = _Storage(memory, self.device)
+        new.version = storage.version
+        if offset == 0 and memory.shape[0] == n:
+            new.array = memory.reshape(size)
+            self._chain = None
+        else:
+            self._chain = (AsStrided(size, contiguous_strides(size), offset),)
+        self._storage = new
+        self._base = None
+    self._shape = size
+    self._strides = None if self._chain is None else contiguous_strides(size)
+    self._offset = offset
+    self._cache, self._cache_version = None, -1
+    return self
+
+
+def _memory_flat(root) -> bool:
+    """Whether `root`'s storage array, flattened, is its memory in order: true for plain
+    row-major bases and for those laid out here (by clone/to or resizing)."""
+    if root._chain is None:
+        return root.is_contiguous()
+    return len(root._chain) == 1 and isinstance(root._chain[0], (Permute, AsStrided))
+
+
+def _capacity(storage) -> int:
+    return (storage.host if storage.host is not None else storage.array).size

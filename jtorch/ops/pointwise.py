@@ -2,140 +2,429 @@
 `pointwise` declaration derives the function, method, in-place and out= variants."""
 from __future__ import annotations
 
+import builtins
+import functools
+
+import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 
-from .._dtype import Promote
-from .._registry import pointwise
+from .. import _dtype
+from .._dtype import BOOL, COMPLEX, FLOAT, INT, Promote, elementwise_dtypes
+from .._registry import OP_TABLE, op, pointwise, type_name
+from .._tensor import Tensor
 
 DEFAULT, INT_TO_FLOAT, ALWAYS_BOOL = Promote.DEFAULT, Promote.INT_TO_FLOAT, Promote.ALWAYS_BOOL
+NO_OPMATH = Promote.NO_OPMATH
+
+
+# ----------------------------------------------------------------- dtype checks
+def _common(keys) -> _dtype.dtype:
+    return elementwise_dtypes(keys, NO_OPMATH)[1]
+
+
+def _require_tensors(op_name, keys, names):
+    """torch's TypeError for a Python number where the op takes only Tensors."""
+    for position, (key, arg) in enumerate(zip(keys, names), 1):
+        if isinstance(key, int):
+            raise TypeError(f"{op_name}(): argument '{arg}' (position {position}) must be Tensor, not "
+                            f"{('bool', 'int', 'float', 'complex')[key]}")
+
+
+def _kernel_check(kernel, *missing, tensors=(), op_name=None):
+    """A `check` raising torch's errors: NotImplementedError when the CPU kernel `kernel`
+    has no version for the common dtype's category (`missing`), TypeError when one of
+    the operands named in `tensors` is a Python number."""
+
+    def check(keys, result, *static):
+        _require_tensors(op_name or kernel, keys, tensors)
+        common = _common(keys)
+        if common.category in missing:
+            raise NotImplementedError(f'"{kernel}" not implemented for \'{type_name(common)}\'')
+
+    return check
+
+
+def _check_alpha(keys, result, alpha):
+    # torch's alpha_check, in its order.
+    if isinstance(alpha, (builtins.bool, np.bool_)) and result is not _dtype.bool:
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    if result.category < FLOAT and not isinstance(alpha, (int, np.integer, np.bool_)):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if not result.is_complex and isinstance(alpha, (complex, np.complexfloating)):
+        raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex number.")
+
+
+def _check_sub(keys, result, alpha):
+    if any(k == BOOL or isinstance(k, tuple) and k[0] is _dtype.bool for k in keys):
+        if result is _dtype.bool:
+            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
+                               "`logical_xor()` operator instead.")
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
+                           "invert a mask, use the `~` or `logical_not()` operator instead.")
+    _check_alpha(keys, result, alpha)
+
+
+def _check_integer_division(op):
+    """Wrap the function and in-place method of the registered `op` with torch's CPU check
+    for an integer division by zero, which raises RuntimeError("ZeroDivisionError"). The
+    check reads the divisor on the host, a sync, but only when both operands are integers."""
+    opdef = OP_TABLE[f"torch.{op.__name__}"]
+    function, inplace = opdef.function, opdef.inplace_function
+
+    def checked(*args, **kwargs):
+        input = args[0] if args else kwargs.get("input")
+        _check_divisor(input, args[1] if len(args) > 1 else kwargs.get("other"))
+        return function(*args, **kwargs)
+
+    def checked_inplace(self, *args, **kwargs):
+        _check_divisor(self, args[0] if args else kwargs.get("other"))
+        return inplace(self, *args, **kwargs)
+
+    functools.update_wrapper(checked, function)
+    functools.update_wrapper(checked_inplace, inplace)
+    opdef.function, opdef.inplace_function = checked, checked_inplace
+    return checked
+
+
+def _category(x) -> int | None:
+    d = getattr(x, "dtype", None)
+    if isinstance(d, _dtype.dtype):
+        return d.category
+    return _dtype.number_category(x) if isinstance(x, (int, np.integer, np.bool_)) else None
+
+
+def _check_divisor(input, other):
+    categories = (_category(input), _category(other))
+    if None in categories or max(categories) != INT:  # not an integer division (bool ones raise later)
+        return
+    if isinstance(input, Tensor) and input.numel() == 0:
+        return
+    if not isinstance(other, Tensor):
+        has_zero = other == 0
+    else:
+        data = other._data
+        # torch's CUDA kernels do not check; a value traced by jax.jit cannot be read.
+        if other.numel() == 0 or other.device.type != "cpu" or isinstance(data, jax.core.Tracer):
+            return
+        has_zero = not np.asarray(data).all()
+    if has_zero:
+        raise RuntimeError("ZeroDivisionError")
+
+
+# ----------------------------------------------------------------- arithmetic helpers
+def _opmath(*arrays):
+    """float16/bfloat16 arrays widened to float32. The NO_OPMATH ops below get operands
+    already cast to the common dtype (torch rounds them so, Python scalars included),
+    compute from there in float32 and round the result once."""
+    return [a.astype(jnp.float32) if a.dtype in (jnp.float16, jnp.bfloat16) else a for a in arrays]
+
+
+def _scaled(x, alpha, dtype):
+    """alpha * x as torch's add kernel computes it: alpha cast to the operands' `dtype`, and
+    complex products by the textbook formula, which XLA may not simplify away (so
+    (1+0j) * (inf+0j) is inf+nanj, as in torch)."""
+    a = np.asarray(alpha).astype(dtype)
+    if x.dtype == jnp.bool_:
+        return jnp.logical_and(a, x)
+    a = a.astype(x.dtype)
+    if jnp.iscomplexobj(x):
+        xr, xi = jnp.real(x), jnp.imag(x)
+        return lax.complex(a.real * xr - a.imag * xi, a.real * xi + a.imag * xr)
+    return a * x
+
+
+def _add(input, other, alpha):
+    """torch's add kernel: input + alpha * other, skipping alpha = 1 for real dtypes (exact)."""
+    dtype = input.dtype
+    input, other = _opmath(input, other)
+    if alpha == 1 and not jnp.iscomplexobj(input):
+        return jnp.logical_or(input, other) if dtype == jnp.bool_ else input + other
+    return input + _scaled(other, alpha, dtype)
+
+
+def _divide(x, y):
+    """x / y; complex division with torch's (and numpy's) algorithm, which scales by the
+    larger part of the divisor and divides by each zero part of a zero divisor (so 3 / 0j
+    is inf+nanj where XLA gives -inf+nanj)."""
+    if not jnp.iscomplexobj(x):
+        return x / y
+    a, b, c, d = jnp.real(x), jnp.imag(x), jnp.real(y), jnp.imag(y)
+    c_larger = jnp.abs(c) >= jnp.abs(d)
+    zero = (c == 0) & (d == 0)
+    larger = jnp.where(zero, 1, jnp.where(c_larger, c, d))  # never 0, so unused branches keep finite gradients
+    ratio = jnp.where(c_larger, d, c) / larger
+    scale = 1 / (larger + jnp.where(c_larger, d, c) * ratio)
+    real = jnp.where(c_larger, a + b * ratio, a * ratio + b) * scale
+    imag = jnp.where(c_larger, b - a * ratio, b * ratio - a) * scale
+    divisor = jnp.where(zero, 0, 1).astype(a.dtype)
+    return lax.complex(jnp.where(zero, a / divisor, real), jnp.where(zero, b / divisor, imag))
+
+
+def _floor_divide(input, other):
+    if jnp.issubdtype(input.dtype, jnp.integer):
+        # Truncating division, one less where it was inexact and the signs differ.
+        quot = lax.div(input, other)
+        return jnp.where((lax.rem(input, other) != 0) & ((input < 0) != (other < 0)), quot - 1, quot)
+    # Python's float floor division, as torch's div_floor_floating: exact where floor(a / b)
+    # is not (1 // 0.1 is 9.0), IEEE results for a zero divisor, signed zeros kept.
+    mod = lax.rem(input, other)
+    div = (input - mod) / other
+    div = jnp.where((mod != 0) & ((other < 0) != (mod < 0)), div - 1, div)
+    floor = jnp.floor(div)
+    floor = jnp.where(div - floor > 0.5, floor + 1, floor)
+    floor = jnp.where(div != 0, floor, jnp.copysign(jnp.zeros_like(div), input / other))
+    return jnp.where(other == 0, input / other, floor)
+
+
+def _trunc_divide(input, other):
+    if jnp.issubdtype(input.dtype, jnp.integer):
+        return lax.div(input, other)
+    return jnp.trunc(input / other)
 
 
 # ----------------------------------------------------------------- arithmetic
-@pointwise(DEFAULT)
+@pointwise(NO_OPMATH, check=_check_alpha)
 def add(input, other, *, alpha=1):
     """input + alpha * other. Implements `torch.add`."""
-    return input + other if alpha == 1 else input + alpha * other
+    return _add(input, other, alpha)
 
 
-@pointwise(DEFAULT)
+@pointwise(NO_OPMATH, check=_check_sub)
 def sub(input, other, *, alpha=1):
-    """input - alpha * other. Implements `torch.sub`."""
-    if input.dtype == jnp.bool_:
-        raise RuntimeError(
-            "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` "
-            "operator instead."
-        )
-    return input - other if alpha == 1 else input - alpha * other
+    """input - alpha * other. Implements `torch.sub` (which computes input + (-alpha) * other)."""
+    return _add(input, other, -alpha)
 
 
-@pointwise(DEFAULT)
+@pointwise(NO_OPMATH, check=_check_sub)
+def rsub(input, other, *, alpha=1):
+    """other - alpha * input, what `number - tensor` computes. Implements `torch.rsub`."""
+    return _add(other, input, -alpha)
+
+
+@pointwise(DEFAULT, saves=("cross",))
 def mul(input, other):
-    """input * other. Implements `torch.mul`."""
+    """input * other. Implements `torch.mul`.
+
+    Differences from torch: for a float16/bfloat16 result torch first rounds a wider first
+    operand (an integer tensor, a 0-dim float32 tensor) to that dtype; jtorch multiplies
+    its exact value. Both use a single-element second operand unrounded."""
     return jnp.logical_and(input, other) if input.dtype == jnp.bool_ else input * other
 
 
-@pointwise(INT_TO_FLOAT, grad_name="DivBackward0")
+@pointwise(INT_TO_FLOAT, grad_name="DivBackward0", saves=("cross",))
 def true_divide(input, other):
-    """input / other in floating point. Implements `torch.true_divide` and `torch.div`."""
-    return input / other
+    """input / other in floating point. Implements `torch.true_divide` and `torch.div`.
+
+    Differences from torch: a complex division by zero or infinity may give another mix
+    of inf and nan (torch's own result depends on its vectorised or scalar code path)."""
+    return _divide(input, other)
 
 
-@pointwise(DEFAULT)
-def floor_divide(input, other):
-    """Floor of input / other. Implements `torch.floor_divide`."""
-    if jnp.issubdtype(input.dtype, jnp.floating):
-        return jnp.floor(input / other)
-    return jnp.floor_divide(input, other)
+floor_divide = _check_integer_division(pointwise(
+    DEFAULT, name="floor_divide", check=_kernel_check("div_floor_cpu", BOOL, COMPLEX))(_floor_divide))
+floor_divide.__doc__ = """Rounds input / other toward minus infinity. Implements `torch.floor_divide`."""
+
+# torch.div with a rounding mode: the same kernels, recorded for autograd as DivBackward2.
+_div_floor = _check_integer_division(pointwise(
+    DEFAULT, name="_div_floor", grad_name="DivBackward2", method=False,
+    check=_kernel_check("div_floor_cpu", BOOL, COMPLEX))(_floor_divide))
+_div_trunc = _check_integer_division(pointwise(
+    DEFAULT, name="_div_trunc", grad_name="DivBackward2", method=False,
+    check=_kernel_check("div_trunc_cpu", BOOL, COMPLEX))(_trunc_divide))
 
 
-@pointwise(DEFAULT, name="_trunc_divide", method=False)
-def _trunc_divide(input, other):
-    if jnp.issubdtype(input.dtype, jnp.floating):
-        return jnp.trunc(input / other)
-    return lax.div(input, other)
-
-
-@pointwise(DEFAULT)
+@pointwise(NO_OPMATH, check=_kernel_check("remainder_cpu", BOOL, COMPLEX))
 def remainder(input, other):
     """Python-style modulus: the result has the sign of the divisor. Implements `torch.remainder`."""
-    return jnp.remainder(input, other)
+    input, other = _opmath(input, other)
+    mod = lax.rem(input, other)
+    return jnp.where((mod != 0) & ((mod < 0) != (other < 0)), mod + other, mod)
 
 
-@pointwise(DEFAULT)
+@pointwise(NO_OPMATH, check=_kernel_check("fmod_cpu", BOOL, COMPLEX, tensors=("input",), op_name="fmod"))
 def fmod(input, other):
     """C-style modulus: the result has the sign of the dividend. Implements `torch.fmod`."""
-    return jnp.fmod(input, other)
+    input, other = _opmath(input, other)
+    return lax.rem(input, other)
 
 
-@pointwise(Promote.BOOL_TO_LONG)
-def pow(input, exponent):  # noqa: A001 - torch's name
-    """input ** exponent. Implements `torch.pow`."""
+remainder = _check_integer_division(remainder)
+fmod = _check_integer_division(fmod)
+
+
+# ----------------------------------------------------------------- pow
+def _powi(base, exp):
+    """Integer power by repeated squaring, wrapping on overflow; a negative exponent gives
+    0 except for the bases 1 and -1 (torch's powi)."""
+
+    def step(_, state):
+        result, square, e = state
+        return jnp.where((e & 1) != 0, result * square, result), square * square, e >> 1
+
+    base, exp = jnp.broadcast_arrays(base, exp)
+    result = lax.fori_loop(0, 8 * base.dtype.itemsize, step, (jnp.ones_like(base), base, exp))[0]
+    if jnp.issubdtype(base.dtype, jnp.signedinteger):
+        odd = (exp & 1) != 0
+        negative = jnp.where(base == 1, 1, jnp.where(base == -1, jnp.where(odd, -1, 1), 0)).astype(base.dtype)
+        result = jnp.where(exp < 0, negative, result)
+    return result
+
+
+def _complex_pow(base, exponent):
+    """C's cpow, which torch calls: exp(exponent * log(base)), the product by the textbook
+    formula (so 0 ** (2+1j) is 0, 0 ** 0j is nan+nanj, where XLA's pow gives nan and 1)."""
+    log = jnp.log(base)
+    a, b, c, d = jnp.real(exponent), jnp.imag(exponent), jnp.real(log), jnp.imag(log)
+    x, y = a * c - b * d, a * d + b * c
+    result = jnp.exp(lax.complex(x, y))
+    # C99's exp where the real part is infinite and the imaginary one is not finite.
+    odd = ~jnp.isfinite(y)
+    result = jnp.where(odd & (x == -jnp.inf), lax.complex(jnp.zeros_like(x), jnp.copysign(jnp.zeros_like(y), y)), result)
+    return jnp.where(odd & (x == jnp.inf), lax.complex(x, y - y), result)
+
+
+def _pow(input, exponent):
+    """Elementwise power as torch's tensor-tensor kernel computes it."""
+    if jnp.issubdtype(input.dtype, jnp.integer):
+        return _powi(input, exponent)
+    input, exponent = _opmath(input, exponent)
+    if jnp.iscomplexobj(input):
+        return _complex_pow(*jnp.broadcast_arrays(input, exponent))
     return jnp.power(input, exponent)
 
 
-@pointwise(DEFAULT)
+@pointwise(NO_OPMATH, name="_pow", grad_name="PowBackward1", method=False, inplace=False,
+           saves=("cross", "input"), check=_kernel_check("pow", BOOL))
+def _pow_tensor(input, exponent):
+    return _pow(input, exponent)
+
+
+@pointwise(NO_OPMATH, name="_pow_scalar_base", grad_name="PowBackward2", method=False, inplace=False,
+           saves=("cross",), check=_kernel_check("pow", BOOL))
+def _pow_scalar_base(input, exponent):
+    return _pow(input, exponent)
+
+
+# Exponents for which torch's tensor ** number kernel skips pow (0 and 1 for every dtype).
+_POW_FAST_PATHS = {0: 0, 1: 1, 2: 2, 3: 3, -2: -2, 0.5: 0.5, -0.5: -0.5, -1: -1}
+
+
+@pointwise(NO_OPMATH, name="_pow_scalar_exponent", grad_name="PowBackward0", method=False, inplace=False,
+           saves=("input",), check=_kernel_check("pow", BOOL))
+def _pow_scalar_exponent(input, exponent, *, fast=None):
+    if fast == 0:
+        return jnp.ones_like(input)
+    if fast == 1:
+        return input
+    if jnp.issubdtype(input.dtype, jnp.integer):
+        return _powi(input, exponent)
+    half = input.dtype == jnp.float16  # torch's float16 kernel has no other fast paths
+    x, exponent = _opmath(input, exponent)
+    if fast == 0.5 and not half:
+        return jnp.sqrt(x)
+    if fast == -0.5 and not half:
+        return _divide(jnp.ones_like(x), jnp.sqrt(x))
+    if fast == -1 and not half:
+        return _divide(jnp.ones_like(x), x)
+    if fast == 2 and not half:
+        return x * x
+    if fast == 3 and not half:
+        return x * x * x
+    if fast == -2 and not half:
+        return _divide(jnp.ones_like(x), x * x)
+    return _complex_pow(*jnp.broadcast_arrays(x, exponent)) if jnp.iscomplexobj(x) else jnp.power(x, exponent)
+
+
+@op(inplace=True)
+def pow(input, exponent):  # noqa: A001 - torch's name
+    """input ** exponent, for tensors or a number and a tensor. Implements `torch.pow`."""
+    if isinstance(exponent, Tensor):
+        if isinstance(input, Tensor):
+            return _pow_tensor(input, exponent)
+        return _pow_scalar_base(input, exponent)
+    if not isinstance(input, Tensor):
+        raise TypeError(f"pow() received an invalid combination of arguments - got ({type(input).__name__}, "
+                        f"{type(exponent).__name__}), but expected (Tensor input, Tensor exponent), (Number self, "
+                        "Tensor exponent) or (Tensor input, Number exponent)")
+    if input.dtype.category <= INT and isinstance(exponent, (int, np.integer, np.bool_)) and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    fast = _POW_FAST_PATHS.get(exponent) if isinstance(exponent, (int, float, complex, np.number)) else None
+    return _pow_scalar_exponent(input, exponent, fast=fast)
+
+
+# ----------------------------------------------------------------- sign
+def _check_neg(keys, result):
+    _require_tensors("neg", keys, ("input",))
+    if result is _dtype.bool:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert "
+                           "a mask, use the `~` or `logical_not()` operator instead.")
+
+
+@pointwise(DEFAULT, check=_check_neg)
 def neg(input):
     """-input. Implements `torch.neg`."""
-    if input.dtype == jnp.bool_:
-        raise RuntimeError(
-            "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use "
-            "the `~` or `logical_not()` operator instead."
-        )
     return -input
 
 
-@pointwise(DEFAULT)
+@op(out=False)
 def positive(input):
+    """Returns `input` itself (torch's `+tensor`); a bool tensor is an error. Implements `torch.positive`."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"positive(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    if input.dtype is _dtype.bool:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
     return input
 
 
-@pointwise(Promote.COMPLEX_TO_FLOAT)
+@pointwise(Promote.COMPLEX_TO_FLOAT, check=_kernel_check("abs_cpu", BOOL, tensors=("input",), op_name="abs"))
 def abs(input):  # noqa: A001
     """|input|. Implements `torch.abs`."""
-    return input if input.dtype == jnp.bool_ else jnp.abs(input)
+    return jnp.abs(input)
 
 
-@pointwise(INT_TO_FLOAT)
+@pointwise(INT_TO_FLOAT, saves=("result",))
 def reciprocal(input):
-    return 1 / input
+    """1 / input. Implements `torch.reciprocal`."""
+    return _divide(jnp.ones_like(input), input)
 
 
 # ----------------------------------------------------------------- unary float math
-@pointwise(INT_TO_FLOAT)
+@pointwise(INT_TO_FLOAT, saves=("result",))
 def exp(input):
     """e ** input. Implements `torch.exp`."""
     return jnp.exp(input)
 
 
-@pointwise(INT_TO_FLOAT)
+@pointwise(INT_TO_FLOAT, saves=("input",))
 def log(input):
     """Natural logarithm. Implements `torch.log`."""
     return jnp.log(input)
 
 
-@pointwise(INT_TO_FLOAT)
+@pointwise(INT_TO_FLOAT, saves=("result",))
 def sqrt(input):
     """Square root. Implements `torch.sqrt`."""
     return jnp.sqrt(input)
 
 
-@pointwise(INT_TO_FLOAT)
+@pointwise(INT_TO_FLOAT, saves=("input",))
 def sin(input):
     return jnp.sin(input)
 
 
-@pointwise(INT_TO_FLOAT)
+@pointwise(INT_TO_FLOAT, saves=("input",))
 def cos(input):
     return jnp.cos(input)
 
 
-@pointwise(INT_TO_FLOAT)
+@pointwise(INT_TO_FLOAT, saves=("result",))
 def tanh(input):
     return jnp.tanh(input)
 
 
-@pointwise(INT_TO_FLOAT)
+@pointwise(INT_TO_FLOAT, saves=("result",))
 def sigmoid(input):
     return 1 / (1 + jnp.exp(-input))
 
@@ -146,33 +435,44 @@ def relu(input):
 
 
 # ----------------------------------------------------------------- comparisons
-@pointwise(ALWAYS_BOOL)
+# ALWAYS_BOOL compares in the common dtype itself (exact), as torch does.
+def _comparison(kernel, *missing):
+    return _kernel_check(kernel, *missing, tensors=("input",), op_name=kernel[:2])
+
+
+@pointwise(ALWAYS_BOOL, check=_comparison("eq_cpu"))
 def eq(input, other):
+    """input == other. Implements `torch.eq`."""
     return input == other
 
 
-@pointwise(ALWAYS_BOOL)
+@pointwise(ALWAYS_BOOL, check=_comparison("ne_cpu"))
 def ne(input, other):
+    """input != other. Implements `torch.ne`."""
     return input != other
 
 
-@pointwise(ALWAYS_BOOL)
+@pointwise(ALWAYS_BOOL, check=_comparison("lt_cpu", COMPLEX))
 def lt(input, other):
+    """input < other. Implements `torch.lt`."""
     return input < other
 
 
-@pointwise(ALWAYS_BOOL)
+@pointwise(ALWAYS_BOOL, check=_comparison("le_cpu", COMPLEX))
 def le(input, other):
+    """input <= other. Implements `torch.le`."""
     return input <= other
 
 
-@pointwise(ALWAYS_BOOL)
+@pointwise(ALWAYS_BOOL, check=_comparison("gt_cpu", COMPLEX))
 def gt(input, other):
+    """input > other. Implements `torch.gt`."""
     return input > other
 
 
-@pointwise(ALWAYS_BOOL)
+@pointwise(ALWAYS_BOOL, check=_comparison("ge_cpu", COMPLEX))
 def ge(input, other):
+    """input >= other. Implements `torch.ge`."""
     return input >= other
 
 
@@ -182,57 +482,71 @@ def isnan(input):
 
 
 # ----------------------------------------------------------------- bitwise and logical
-def _integral(op_name, x):
-    if jnp.issubdtype(x.dtype, jnp.inexact):
-        raise RuntimeError(f'"{op_name}_cpu" not implemented for \'{"Float" if x.dtype == jnp.float32 else x.dtype}\'')
-    return x
-
-
-@pointwise(DEFAULT)
+# Bitwise ops exist for integers and bool; shifts for integers only.
+@pointwise(DEFAULT, check=_kernel_check("bitwise_and_cpu", FLOAT, COMPLEX))
 def bitwise_and(input, other):
-    return _integral("bitwise_and", input) & other
+    """input & other. Implements `torch.bitwise_and`."""
+    return input & other
 
 
-@pointwise(DEFAULT)
+@pointwise(DEFAULT, check=_kernel_check("bitwise_or_cpu", FLOAT, COMPLEX))
 def bitwise_or(input, other):
-    return _integral("bitwise_or", input) | other
+    """input | other. Implements `torch.bitwise_or`."""
+    return input | other
 
 
-@pointwise(DEFAULT)
+@pointwise(DEFAULT, check=_kernel_check("bitwise_xor_cpu", FLOAT, COMPLEX))
 def bitwise_xor(input, other):
-    return _integral("bitwise_xor", input) ^ other
+    """input ^ other. Implements `torch.bitwise_xor`."""
+    return input ^ other
 
 
-@pointwise(DEFAULT)
+@pointwise(DEFAULT, check=_kernel_check("bitwise_not_cpu", FLOAT, COMPLEX, tensors=("input",), op_name="bitwise_not"))
 def bitwise_not(input):
-    return ~_integral("bitwise_not", input)
+    """~input (logical not for bool). Implements `torch.bitwise_not`."""
+    return ~input
 
 
-@pointwise(DEFAULT)
+# XLA's shifts match torch's: a shift by a negative amount or by at least the bit width
+# gives 0 (left) or the sign fill (right).
+@pointwise(DEFAULT, check=_kernel_check("lshift_cpu", BOOL, FLOAT, COMPLEX))
 def bitwise_left_shift(input, other):
-    return jnp.left_shift(_integral("lshift", input), other)
+    """input << other. Implements `torch.bitwise_left_shift`."""
+    return lax.shift_left(input, other)
 
 
-@pointwise(DEFAULT)
+@pointwise(DEFAULT, check=_kernel_check("rshift_cpu", BOOL, FLOAT, COMPLEX))
 def bitwise_right_shift(input, other):
-    return jnp.right_shift(_integral("rshift", input), other)
+    """input >> other, arithmetic for signed types. Implements `torch.bitwise_right_shift`."""
+    return jnp.right_shift(input, other)
 
 
-@pointwise(ALWAYS_BOOL)
+def _logical(name, n=2):
+    def check(keys, result):
+        _require_tensors(name, keys, ("input", "other")[:n])
+
+    return check
+
+
+@pointwise(ALWAYS_BOOL, check=_logical("logical_not", 1))
 def logical_not(input):
+    """not input (nonzero is true). Implements `torch.logical_not`."""
     return jnp.logical_not(input)
 
 
-@pointwise(ALWAYS_BOOL)
+@pointwise(ALWAYS_BOOL, check=_logical("logical_and"))
 def logical_and(input, other):
+    """input and other (nonzero is true). Implements `torch.logical_and`."""
     return jnp.logical_and(input, other)
 
 
-@pointwise(ALWAYS_BOOL)
+@pointwise(ALWAYS_BOOL, check=_logical("logical_or"))
 def logical_or(input, other):
+    """input or other (nonzero is true). Implements `torch.logical_or`."""
     return jnp.logical_or(input, other)
 
 
-@pointwise(ALWAYS_BOOL)
+@pointwise(ALWAYS_BOOL, check=_logical("logical_xor"))
 def logical_xor(input, other):
+    """input xor other (nonzero is true). Implements `torch.logical_xor`."""
     return jnp.logical_xor(input, other)

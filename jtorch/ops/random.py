@@ -1,253 +1,503 @@
-"""Random numbers from a JAX PRNG key stream: manual_seed, Generator and the sampling ops.
+"""Random sampling: torch.Generator, manual_seed and the sampling ops, on JAX's PRNG.
 
-Values differ from torch's generator; shapes, dtypes, ranges and distributions match.
+A generator's state is its seed and a count of draws: draw n samples with the key
+fold_in(key(seed), n) of JAX's threefry PRNG, so every stream is reproducible and
+independent of the others, and get_state/set_state just save and restore the pair.
+
+Differences from torch: the values differ from torch's Mersenne Twister (shapes,
+dtypes, ranges and distributions match), and get_state() returns 16 bytes, not 5056.
 """
 from __future__ import annotations
 
 import functools
-import time
+import math
+import os
+import warnings
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from .. import _device, _dtype
+from .._dtype import BOOL, COMPLEX, FLOAT, INT
+from .._registry import apply_fn, broadcast_shapes, op, type_name
 from .._tensor import Tensor
-from .creation import new_tensor_from, place
-from .views import shape_arg
+from .conversion import _copy_strides as _layout_of, _laid_out
+from .creation import (
+    _as_int, _finish, _out_dtype, _sizes, _tp_name, dtype_arg, int_arg, scalar_arg, scalar_to, size_arg,
+)
+
+_DEFAULT_SEED = 67280421310721  # torch's default_rng_seed_val
+
+
+def _unpack_uint64(seed) -> int:
+    if not -2**63 <= seed < 2**64:
+        raise ValueError("Overflow when unpacking long long")
+    return seed % 2**64
 
 
 class Generator:
-    """torch.Generator: a seed and a JAX key that is split on every draw."""
+    """torch.Generator: a seed and the number of draws made since seeding."""
 
     def __init__(self, device="cpu"):
         self.device = _device.device(device)
-        self.manual_seed(67280421310721)
+        if self.device.type == "meta":
+            raise RuntimeError("META device type not an accelerator.")
+        if self.device.type == "cuda" and not _device.accelerators():
+            raise RuntimeError("Cannot get CUDA generator without ATen_cuda library.")
+        self._seed, self._count = _DEFAULT_SEED, 0
 
-    def manual_seed(self, seed):
-        seed = int(seed)
-        if not -0x8000_0000_0000_0000 <= seed <= 0xFFFF_FFFF_FFFF_FFFF:
-            raise RuntimeError(f"Overflow when unpacking long long")
-        self._seed = seed % (1 << 64)
-        self._key = jax.random.key(self._seed % (1 << 63), impl="threefry2x32")
-        self._key = jax.device_put(self._key, _device.cpu_jax_device())
+    def manual_seed(self, seed) -> Generator:
+        if not isinstance(seed, int):
+            raise RuntimeError(f"manual_seed expected a long, but got {_tp_name(seed)}")
+        self._seed, self._count = _unpack_uint64(seed), 0
         return self
 
-    def seed(self):
-        seed = int(time.time_ns()) % (1 << 63)
+    def seed(self) -> int:
+        """Seed with a non-deterministic random number, and return it."""
+        seed = int.from_bytes(os.urandom(8), "little")
         self.manual_seed(seed)
         return seed
 
-    def initial_seed(self):
+    def initial_seed(self) -> int:
         return self._seed
 
-    def get_state(self):
+    def get_state(self) -> Tensor:
+        """The state as a uint8 tensor: the seed and the draw count, little-endian."""
         from .creation import tensor
 
-        data = np.asarray(jax.random.key_data(self._key)).view(np.uint8)
-        return tensor(data, dtype=_dtype.uint8)
+        return tensor(np.array([self._seed, self._count], "<u8").view(np.uint8), dtype=_dtype.uint8)
 
-    def set_state(self, state):
-        data = np.asarray(state._data).view(np.uint32)
-        self._key = jax.random.wrap_key_data(jnp.asarray(data), impl="threefry2x32")
+    def set_state(self, new_state) -> Generator:
+        if not isinstance(new_state, Tensor):
+            raise TypeError(f"expected a torch.ByteTensor, but got {_tp_name(new_state)}")
+        if new_state.dtype is not _dtype.uint8:
+            raise TypeError("RNG state must be a torch.ByteTensor")
+        if new_state.numel() != 16:
+            raise RuntimeError(f"Expected a CPUGeneratorImplState of size 16 but found the input RNG state size to "
+                               f"be {new_state.numel()}")
+        self._seed, self._count = (int(v) for v in np.asarray(new_state.detach()._data).view("<u8"))
         return self
 
-    def next_key(self):
-        self._key, key = _split(self._key)
-        return key
+    def _draw(self) -> tuple:
+        """(seed, count) for the next draw, as the uint64 arrays the samplers take."""
+        count = self._count
+        self._count += 1
+        return np.uint64(self._seed), np.uint64(count)
 
-
-_split = jax.jit(lambda key: tuple(jax.random.split(key)))
 
 default_generator = Generator()
 
 
-def manual_seed(seed):
-    default_generator.manual_seed(seed)
-    return default_generator
+def manual_seed(seed) -> Generator:
+    """Seed the default generator (and return it). Implements `torch.manual_seed`."""
+    return default_generator.manual_seed(_unpack_uint64(int(seed)))
 
 
-def seed():
+def seed() -> int:
+    """Seed the default generator non-deterministically. Implements `torch.seed`."""
     return default_generator.seed()
 
 
-def initial_seed():
+def initial_seed() -> int:
     return default_generator.initial_seed()
 
 
-def get_rng_state():
+def get_rng_state() -> Tensor:
     return default_generator.get_state()
 
 
-def set_rng_state(state):
-    default_generator.set_state(state)
+def set_rng_state(new_state) -> None:
+    default_generator.set_state(new_state)
 
 
-def _key(generator):
-    return (generator or default_generator).next_key()
+# ----------------------------------------------------------------- samplers
+def _key(seed, count):
+    """The threefry key of draw `count` of a generator seeded with `seed` (traced uint64s)."""
+    key = jax.random.key(seed, impl="threefry2x32")
+    key = jax.random.fold_in(key, (count >> 32).astype(jnp.uint32))
+    return jax.random.fold_in(key, (count & 0xFFFFFFFF).astype(jnp.uint32))
 
 
-def _finish(array, dtype, device, requires_grad, out=None):
-    device = _device.canonical(device)
-    if out is not None:
-        from .._registry import write_into
-        return write_into(out, array, dtype, inplace=False)
-    if device.type != "cpu":
-        array = place(array, device)
-    return new_tensor_from(array, dtype, device, requires_grad)
+def _uniform(key, shape, np_dtype):
+    """Uniform on [0, 1); complex dtypes draw both parts so."""
+    if np.issubdtype(np_dtype, np.complexfloating):
+        real = np.finfo(np_dtype).dtype
+        k1, k2 = jax.random.split(key)
+        return jax.lax.complex(jax.random.uniform(k1, shape, real), jax.random.uniform(k2, shape, real))
+    return jax.random.uniform(key, shape, np_dtype)
 
 
-def _float_dtype(dtype, op):
-    dtype = dtype or _dtype.get_default_dtype()
-    if dtype.category < _dtype.FLOAT:
-        raise RuntimeError(f'"{op}" not implemented for \'{dtype.name}\'')
-    return dtype
+def _normal(key, shape, np_dtype):
+    """Standard normal; complex dtypes draw both parts with variance 1/2, as torch does."""
+    if np.issubdtype(np_dtype, np.complexfloating):
+        real = np.finfo(np_dtype).dtype
+        k1, k2 = jax.random.split(key)
+        scale = np.sqrt(0.5).astype(real)
+        return jax.lax.complex(jax.random.normal(k1, shape, real) * scale, jax.random.normal(k2, shape, real) * scale)
+    if np_dtype.itemsize < 4:  # half types sample in float32, then round
+        return jax.random.normal(key, shape, np.float32).astype(np_dtype)
+    return jax.random.normal(key, shape, np_dtype)
 
 
 @functools.lru_cache(maxsize=4096)
 def _sampler(kind, shape, np_dtype):
-    if kind == "uniform":
-        def draw(key):
-            if np.issubdtype(np_dtype, np.complexfloating):
-                real = np.finfo(np_dtype).dtype
-                k1, k2 = jax.random.split(key)
-                return jax.lax.complex(jax.random.uniform(k1, shape, real), jax.random.uniform(k2, shape, real))
-            return jax.random.uniform(key, shape, jnp.float32 if np_dtype in (np.float16,) else np_dtype).astype(
-                np_dtype)
-    else:
-        def draw(key):
-            if np.issubdtype(np_dtype, np.complexfloating):
-                real = np.finfo(np_dtype).dtype
-                k1, k2 = jax.random.split(key)
-                scale = np.sqrt(0.5).astype(real)
-                return jax.lax.complex(jax.random.normal(k1, shape, real) * scale,
-                                       jax.random.normal(k2, shape, real) * scale)
-            return jax.random.normal(key, shape, np_dtype)
-    return jax.jit(draw)
-
-
-def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-         pin_memory=False):
-    """Uniform samples on [0, 1)."""
-    size, dtype = shape_arg(size), _float_dtype(dtype, "check_uniform_bounds")
-    return _finish(_sampler("uniform", size, dtype.np)(_key(generator)), dtype, device, requires_grad, out)
-
-
-def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-          pin_memory=False):
-    """Standard normal samples."""
-    size, dtype = shape_arg(size), _float_dtype(dtype, "normal_kernel_cpu")
-    return _finish(_sampler("normal", size, dtype.np)(_key(generator)), dtype, device, requires_grad, out)
-
-
-def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return rand(input._shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
-
-
-def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
-    return randn(input._shape, dtype=dtype or input.dtype, device=device or input.device, requires_grad=requires_grad)
+    draw = {"uniform": _uniform, "normal": _normal}[kind]
+    return jax.jit(lambda seed, count: draw(_key(seed, count), shape, np_dtype))
 
 
 @functools.lru_cache(maxsize=4096)
 def _int_sampler(shape, np_dtype):
-    return jax.jit(lambda key, low, high: jax.random.randint(key, shape, low, high, jnp.int64).astype(np_dtype))
+    def draw(seed, count, low, high):
+        values = jax.random.randint(_key(seed, count), shape, low, high, jnp.int64)
+        return values.astype(np_dtype)
 
-
-def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
-            requires_grad=False, pin_memory=False):
-    """Integers uniform on [low, high); int64 by default."""
-    if size is None:  # randint(high, size)
-        low, high, size = 0, low, high
-    if high is None:
-        raise TypeError("randint() missing required argument 'size'")
-    if low >= high:
-        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    dtype = dtype or _dtype.int64
-    size = shape_arg((size,))
-    values = _int_sampler(size, dtype.np)(_key(generator), int(low), int(high))
-    return _finish(values, dtype, device, requires_grad, out)
-
-
-def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None, requires_grad=False,
-                 memory_format=None):
-    if high is None:
-        low, high = 0, low
-    return randint(low, high, input._shape, dtype=dtype or input.dtype, device=device or input.device)
+    return jax.jit(draw)
 
 
 @functools.lru_cache(maxsize=1024)
-def _permuter(n):
-    return jax.jit(lambda key: jax.random.permutation(key, n).astype(jnp.int64))
+def _permuter(n, np_dtype):
+    return jax.jit(lambda seed, count: jax.random.permutation(_key(seed, count), n).astype(np_dtype))
+
+
+def _generator(fn, generator, args=()) -> Generator:
+    """The `generator=` argument (the default generator for None); `args` are the call's
+    positional arguments, for torch's error message."""
+    if generator is None:
+        return default_generator
+    if not isinstance(generator, Generator):
+        got = ", ".join([_tp_name(a) for a in args] + [f"generator={_tp_name(generator)}"])
+        raise TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but expected "
+                        "torch.Generator generator")
+    return generator
+
+
+def _sample(sampler, generator: Generator | None, device, *args):
+    """Run a jitted sampler for the generator's next draw on `device`."""
+    with jax.default_device(_device.jax_device(device)):
+        return sampler(*(generator or default_generator)._draw(), *args)
+
+
+def _device_of(device, out):
+    return _device.canonical(device if device is not None or out is None else out.device)
+
+
+def _not_implemented(kernel, dtype):
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(dtype)}'")
+
+
+def _floating(kernel, dtype):
+    if dtype.category < FLOAT:
+        raise _not_implemented(kernel, dtype)
+    return dtype
+
+
+def _check_shape(size):
+    for s in size:
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: {list(size)}")
+    return size
+
+
+def _distribution(fn, kind, kernel, size, generator, out, dtype, device, requires_grad, strides=None):
+    dtype = _floating(kernel, _out_dtype(fn, out, dtype) or _dtype.get_default_dtype())
+    device = _device_of(device, out)
+    array = _sample(_sampler(kind, _check_shape(size), dtype.np), _generator(fn, generator), device)
+    return _finish(fn, array, dtype, device, requires_grad, out, strides)
+
+
+def rand(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+         pin_memory=False) -> Tensor:
+    """Samples uniform on [0, 1) (both parts, for complex dtypes). Implements `torch.rand`."""
+    size = _sizes("rand", args, size) if args or size is not None else _no_size("rand")
+    return _distribution("rand", "uniform", "check_uniform_bounds", size, _generator("rand", generator, args), out, dtype_arg("rand", dtype),
+                         device, requires_grad)
+
+
+def randn(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+          pin_memory=False) -> Tensor:
+    """Standard normal samples (complex: each part with variance 1/2). Implements `torch.randn`."""
+    size = _sizes("randn", args, size) if args or size is not None else _no_size("randn")
+    return _distribution("randn", "normal", "normal_kernel_cpu", size, _generator("randn", generator, args), out, dtype_arg("randn", dtype),
+                         device, requires_grad)
+
+
+def _no_size(fn):
+    raise TypeError(f"{fn}() received an invalid combination of arguments - got (), but expected (tuple of ints "
+                    "size, *, torch.Generator generator, Tensor out, torch.dtype dtype, torch.layout layout, "
+                    "torch.device device, bool pin_memory, bool requires_grad)")
+
+
+def _like(fn, kind, kernel):
+    def create(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None,
+               generator=None) -> Tensor:
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{fn}(): argument 'input' (position 1) must be Tensor, not {_tp_name(input)}")
+        return _distribution(fn, kind, kernel, input._shape, generator, None, dtype_arg(fn, dtype) or input.dtype,
+                             device if device is not None else input.device, requires_grad,
+                             _layout_of(input, memory_format))
+
+    create.__name__ = create.__qualname__ = fn
+    create.__doc__ = f"`torch.{fn[:-5]}` samples of input's shape and dtype. Implements `torch.{fn}`."
+    return create
+
+
+rand_like = _like("rand_like", "uniform", "check_uniform_bounds")
+randn_like = _like("randn_like", "normal", "normal_kernel_cpu")
+
+# c10's names for the dtypes in randint's bound errors.
+_TYPE_META = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short int",
+              "int32": "int", "int64": "long int", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
+              "float32": "float", "float64": "double"}
+
+
+def _check_random_bounds(low, high, dtype):
+    """torch's random_ bound checks: low < high, both within the dtype (floats warn beyond
+    the integers they hold exactly)."""
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    if dtype.category == COMPLEX:
+        raise RuntimeError("check_random_bounds handles only integral, floating-point and boolean types")
+    name = _TYPE_META[dtype.name]
+    if dtype.category == FLOAT:
+        limit = float(jnp.finfo(dtype.np).max)
+        digits = jnp.finfo(dtype.np).nmant + 1
+    else:
+        info = np.iinfo(dtype.np) if dtype is not _dtype.bool else np.iinfo(np.uint8)
+        limit = None
+    for value, what in ((low, "from"), (high - 1, "to - 1")):
+        if dtype is _dtype.bool:
+            ok = 0 <= value <= 1
+        elif limit is None:
+            ok = info.min <= value <= info.max
+        else:
+            ok = -limit <= value <= limit
+        if not ok:
+            raise RuntimeError(f"{what} is out of bounds for {name}")
+    if dtype.category == FLOAT:
+        for value, what in ((low, "from"), (high - 1, "to - 1")):
+            if not -(2**digits) <= value <= 2**digits:
+                warnings.warn(f"{what} is out of bounds [-(2^{digits}), 2^{digits}]. Due to precision limitations "
+                              f"{name} can support discrete uniform distribution only within this range. This "
+                              "warning will become an error in version 1.7 release, please fix the code in advance",
+                              UserWarning, stacklevel=4)
+
+
+def _randint_error(*args):
+    got = ", ".join(_tp_name(a) for a in args)
+    return TypeError(f"randint() received an invalid combination of arguments - got ({got}), but expected one of: "
+                     "(int high, tuple of ints size), (int low, int high, tuple of ints size)")
+
+
+def _bound(value, *args) -> int:
+    result = _as_int(value)
+    if result is None:
+        raise _randint_error(*args)
+    if not -2**63 <= result < 2**63:
+        raise ValueError("Overflow when unpacking long long")
+    return result
+
+
+def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
+            requires_grad=False, pin_memory=False) -> Tensor:
+    """Integers uniform on [low, high) (int64 unless `dtype` says otherwise).
+    Implements `torch.randint`, called as randint(high, size) or randint(low, high, size)."""
+    size_pos = 3
+    if size is None:  # randint(high, size)
+        if high is None:
+            raise _randint_error(low)
+        low, high, size, size_pos = 0, low, high, 2
+    elif high is None:  # randint(high, size=size)
+        low, high = 0, low
+    low, high = _bound(low, low, high, size), _bound(high, low, high, size)
+    size = _check_shape(size_arg("randint", (size,), varargs=False, pos=size_pos))
+    dtype = _out_dtype("randint", out, dtype_arg("randint", dtype)) or _dtype.int64
+    _check_random_bounds(low, high, dtype)
+    device = _device_of(device, out)
+    generator = _generator("randint", generator, (low, high, size))
+    array = _sample(_int_sampler(size, dtype.np), generator, device, np.int64(low), np.int64(high))
+    return _finish("randint", array, dtype, device, requires_grad, out)
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None, requires_grad=False,
+                 memory_format=None, generator=None) -> Tensor:
+    """`torch.randint` samples of input's shape and dtype. Implements `torch.randint_like`."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"randint_like(): argument 'input' (position 1) must be Tensor, not {_tp_name(input)}")
+    if high is None:
+        low, high = 0, low
+    result = randint(low, high, input._shape, generator=generator, dtype=dtype_arg("randint_like", dtype) or input.dtype,
+                     device=device if device is not None else input.device, requires_grad=requires_grad)
+    return _laid_out(result, _layout_of(input, memory_format))
 
 
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-             pin_memory=False):
-    if n < 0:
-        raise RuntimeError(f"n must be non-negative, got{n}")
-    dtype = dtype or _dtype.int64
-    values = _permuter(n)(_key(generator)).astype(dtype.np)
-    return _finish(values, dtype, device, requires_grad, out)
+             pin_memory=False) -> Tensor:
+    """A random permutation of 0..n-1 (int64 by default). Implements `torch.randperm`."""
+    n = int_arg("randperm", "n", 1, n)
+    dtype = _out_dtype("randperm", out, dtype_arg("randperm", dtype)) or _dtype.int64
+    _check_shape((n,))
+    if dtype.category in (BOOL, COMPLEX):
+        raise _not_implemented("randperm", dtype)
+    if dtype.category == FLOAT:
+        # Every value must be exact in the dtype (2**digits + 1 is the last that is).
+        digits = jnp.finfo(dtype.np).nmant + 1
+        if dtype.itemsize >= 4 and n > 2**digits + 1:
+            kind = "Float" if dtype is _dtype.float32 else "Double"
+            raise RuntimeError(f"n cannot be greater than 2^{digits}+1 for {kind} type.")
+        if dtype is _dtype.float16 and n > 2049:
+            raise RuntimeError("n cannot be greater than 2049 for Half type.")
+    else:
+        scalar_to(n - 1 if n > 0 else n, dtype)  # torch's overflow error for a too-small int dtype
+    device = _device_of(device, out)
+    array = _sample(_permuter(n, dtype.np), _generator("randperm", generator, (n,)), device)
+    return _finish("randperm", array, dtype, device, requires_grad, out)
+
+
+# ----------------------------------------------------------------- normal, bernoulli, multinomial
+@functools.lru_cache(maxsize=1024)
+def _shifted(kind, number=None):
+    """mean + std * noise, with mean or std a tensor (or both), the other the number: its
+    vjp gives torch's gradients of normal (1 for mean, the noise for std)."""
+    if kind == "both":
+        return jax.jit(lambda mean, std, noise: mean + std * noise)
+    if kind == "mean":
+        return jax.jit(lambda mean, noise: mean + number * noise)
+    return jax.jit(lambda std, noise: number + std * noise)
+
+
+def _check_std(std):
+    if isinstance(std, Tensor):
+        if std.dtype.is_complex:
+            raise RuntimeError("normal expects standard deviation to be non-complex")
+        if std.numel() and not bool(jnp.all(std.detach()._data >= 0)):
+            raise RuntimeError("normal expects all elements of std >= 0.0")
+    elif not std >= 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
 
 
 def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
-           requires_grad=False, pin_memory=False):
-    """Normal samples with the given mean and std (tensors broadcast, or floats with `size`)."""
-    if isinstance(mean, Tensor) or isinstance(std, Tensor):
-        ref = mean if isinstance(mean, Tensor) else std
-        shape = jnp.broadcast_shapes(getattr(mean, "_shape", ()), getattr(std, "_shape", ()))
-        if isinstance(std, Tensor) and bool((std < 0).any()) if hasattr(std, "any") else False:
-            raise RuntimeError("normal expects all elements of std >= 0.0")
-        noise = randn(shape, generator=generator, dtype=ref.dtype, device=ref.device)
-        return noise * std + mean
-    if std < 0:
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
-    if size is None:
-        raise TypeError("normal() missing required argument 'size'")
-    return randn(shape_arg((size,)), generator=generator, out=out, dtype=dtype, device=device,
-                 requires_grad=False) * std + mean
-
-
-def bernoulli(input, p=None, *, generator=None, out=None):
-    """1 with probability `input` (or `p`), else 0, in input's dtype."""
-    probs = input if p is None else p
-    u = rand(input._shape, generator=generator, dtype=_dtype.float64 if input.dtype is _dtype.float64 else
-             _dtype.float32, device=input.device)
-    result = (u < probs).to(input.dtype)
+           requires_grad=False, pin_memory=False) -> Tensor:
+    """Normal samples: elementwise for tensor `mean` and/or `std` (broadcast, with their
+    gradients), or `size` samples for numbers. Implements `torch.normal`."""
+    if not isinstance(mean, Tensor) and not isinstance(std, Tensor):
+        if size is None:
+            raise TypeError("normal() received an invalid combination of arguments - got (float, float), but "
+                            "expected (float mean, float std, tuple of ints size)")
+        mean, std = float(scalar_arg("normal", "mean", 1, mean)), float(scalar_arg("normal", "std", 2, std))
+        _check_std(std)
+        noise = randn(size_arg("normal", (size,), varargs=False, pos=3), generator=generator,
+                      dtype=_out_dtype("normal", out, dtype_arg("normal", dtype)), device=_device_of(device, out))
+        value = _shifted("std", mean)(jnp.asarray(std, noise.dtype.np), noise._data)
+        return _finish("normal", value, noise.dtype, noise.device, requires_grad, out)
+    # The result takes mean's dtype and device, or std's when mean is a number.
+    like = mean if isinstance(mean, Tensor) else std
+    if not isinstance(std, Tensor):
+        std = float(scalar_arg("normal", "std", 2, std))
+    if not isinstance(mean, Tensor):
+        mean = float(scalar_arg("normal", "mean", 1, mean))
+    _check_std(std)
+    shape = broadcast_shapes(*(t._shape for t in (mean, std) if isinstance(t, Tensor)))
+    noise = randn(shape, generator=generator, dtype=_floating("normal_kernel_cpu", like.dtype), device=like.device)
+    if isinstance(mean, Tensor) and isinstance(std, Tensor):
+        result = apply_fn("NormalBackward3", _shifted("both"), (mean, std.to(like.dtype), noise), like.dtype)
+    elif isinstance(mean, Tensor):
+        result = apply_fn("NormalBackward1", _shifted("mean", std), (mean, noise), like.dtype)
+    else:
+        result = apply_fn("NormalBackward2", _shifted("std", mean), (std, noise), like.dtype)
     if out is not None:
-        return out.copy_(result)
+        return _finish("normal", result.detach()._data.astype(out.dtype.np), out.dtype, out.device, out=out)
     return result
 
 
+@functools.lru_cache(maxsize=4096)
+def _bernoulli_fn(shape, np_dtype):
+    """1 where a uniform sample is below p (the last input), else 0, in `np_dtype`."""
+    def draw(seed, count, p):
+        u = jax.random.uniform(_key(seed, count), shape, jnp.float64 if p.dtype == jnp.float64 else jnp.float32)
+        return (u < p).astype(np_dtype)
+
+    return jax.jit(draw)
+
+
+@op(out=False)
+def bernoulli(input, p=None, *, generator=None, out=None):
+    """Samples that are 1 with probability `input` (or the number `p`), else 0, in input's
+    dtype. Implements `torch.bernoulli`."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"bernoulli(): argument 'input' (position 1) must be Tensor, not {_tp_name(input)}")
+    if p is None:
+        if input.dtype.category != FLOAT:
+            kernel = "bernoulli_tensor_cpu_p_" if input.dtype.category < FLOAT else "bernoulli_tensor_cpu_self_"
+            raise _not_implemented(kernel, input.dtype)
+        probs = input.detach()._data
+        if probs.size and not bool(jnp.all((probs >= 0) & (probs <= 1))):
+            raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error "
+                               "message be improved?  If so, please report an enhancement request to PyTorch.)")
+        grad_name = "BernoulliBackward0"
+    else:
+        if isinstance(p, Tensor):
+            raise TypeError("bernoulli() received an invalid combination of arguments - got (Tensor, Tensor), but "
+                            "expected (Tensor input, float p)")
+        p = float(scalar_arg("bernoulli", "p", 2, p))
+        if not 0 <= p <= 1:
+            raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
+        probs = jnp.asarray(p, jnp.float64)
+        grad_name = "NotImplemented"  # torch has no derivative for bernoulli(input, p)
+    dtype = input.dtype if out is None else out.dtype
+    fn = functools.partial(_bernoulli_fn(input._shape, dtype.np), *_generator("bernoulli", generator)._draw())
+    if out is not None:
+        return _finish("bernoulli", fn(probs), dtype, out.device, out=out)
+    # A sample does not depend on input's value: its gradient is zero, as in torch.
+    return apply_fn(grad_name, lambda x: fn(probs), (input,), dtype)
+
+
+@functools.lru_cache(maxsize=1024)
+def _multinomial_fn(rows, n_categories, num_samples, replacement, np_dtype):
+    def draw(seed, count, probs):
+        key = _key(seed, count)
+        if replacement:
+            logits = jnp.log(probs)
+            return jax.random.categorical(key, logits, axis=-1, shape=(num_samples, rows)).T
+        # Without replacement, as torch: the top num_samples of p / q with q ~ Exp(1).
+        q = jax.random.exponential(key, probs.shape, np_dtype)
+        return jax.lax.top_k(probs / q, num_samples)[1]
+
+    return jax.jit(draw)
+
+
+@op(out=False)
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
-    """Indices sampled from the rows of `input` (non-negative weights)."""
-    if input.dim() not in (1, 2):
+    """Indices drawn from each row of `input`, with probabilities proportional to its
+    non-negative weights. Implements `torch.multinomial`."""
+    num_samples = int_arg("multinomial", "num_samples", 2, num_samples)
+    if not isinstance(replacement, bool):
+        raise TypeError(f"multinomial(): argument 'replacement' must be bool, not {_tp_name(replacement)}")
+    if not 1 <= input.dim() <= 2:
         raise RuntimeError("prob_dist must be 1 or 2 dim")
-    if input.dtype.category < _dtype.FLOAT:
-        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {type_name(input)}")
-    probs = np.asarray(input._data, dtype=np.float64)
-    rows = probs.reshape(-1, probs.shape[-1])
-    n_categories = rows.shape[-1]
-    if not replacement and num_samples > n_categories:
-        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    if input.dtype.category != FLOAT:
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {type_name(input.dtype)}")
+    if out is not None and out.dtype is not _dtype.int64:
+        raise RuntimeError(f"multinomial expects Long tensor out, got: {type_name(out.dtype)}")
     if num_samples <= 0:
         raise RuntimeError("cannot sample n_sample <= 0 samples")
-    if (rows < 0).any() or not np.isfinite(rows).all():
-        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
-    if (rows.sum(-1) <= 0).any():
+    n_categories = input._shape[-1]
+    if not replacement and num_samples > n_categories:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    if n_categories > 2**24:
+        raise RuntimeError("number of categories cannot exceed 2^24")
+    compute = np.float64 if input.dtype is _dtype.float64 else np.float32
+    rows = np.asarray(input.detach()._data, compute).reshape(-1, n_categories)
+    if not replacement or num_samples == 1:
+        if rows.size and not (np.all(rows >= 0) and np.all(rows < np.inf)):
+            raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    elif np.any(~(rows >= 0)):  # NaN too, as torch reports it
+        raise RuntimeError("invalid multinomial distribution (encountering probability entry < 0)")
+    elif np.any(np.isinf(rows)):
+        raise RuntimeError("invalid multinomial distribution (encountering probability entry = infinity or NaN)")
+    if np.any(rows.sum(-1) <= 0):
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-    key = _key(generator)
-    logits = jnp.log(jnp.asarray(rows))
-    if replacement:
-        samples = jax.random.categorical(key, logits, axis=-1, shape=(num_samples, rows.shape[0])).T
-    else:  # Gumbel top-k draws without replacement
-        gumbel = jax.random.gumbel(key, rows.shape)
-        samples = jnp.argsort(-(logits + gumbel), axis=-1)[:, :num_samples]
-    samples = np.asarray(samples, np.int64).reshape(probs.shape[:-1] + (num_samples,))
-    result = new_tensor_from(place(samples, input.device), _dtype.int64, input.device)
-    if out is not None:
-        return out.copy_(result)
-    return result
-
-
-def type_name(t):
-    return t.type()[6:-6]
+    draw = _multinomial_fn(rows.shape[0], n_categories, num_samples, replacement, compute)
+    samples = _sample(draw, _generator("multinomial", generator), input.device, rows)
+    samples = samples.reshape(input._shape[:-1] + (num_samples,)).astype(np.int64)
+    return _finish("multinomial", samples, _dtype.int64, input.device, out=out)

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import functools
 import math
+import warnings
 
 import jax
 
 from .. import _dtype
 from .._tensor import Tensor, contiguous_strides
-from .._views import (BitCast, Diagonal, Expand, ImagPart, Permute, RealPart, Reshape, Select, Slice, Unfold,
-                      reader)
-from .._registry import apply_fn
+from .._views import (AsStrided, BitCast, Diagonal, Expand, ImagPart, Permute, RealPart, Reshape, Select, Slice,
+                      Unfold, reader)
+from .._registry import apply_fn, type_name
 from ..autograd.grad_mode import STATE
 from ..autograd.tape import record
 
@@ -44,7 +45,7 @@ def infer_size(shape, numel) -> tuple:
                 raise RuntimeError("only one dimension can be inferred")
             infer_at = i
         elif size < 0:
-            raise RuntimeError(f"invalid shape dimension {size}")
+            raise RuntimeError(f"invalid shape dimension {size} at index {i} of shape {list(shape)}")
         else:
             known *= size
     if infer_at is not None:
@@ -65,7 +66,8 @@ def view_strides(old_shape, old_strides, new_shape):
     """The strides of `new_shape` viewing memory laid out as (old_shape, old_strides),
     or None when no such strides exist (torch's computeStride)."""
     if math.prod(old_shape) == 0 or not old_shape:
-        return contiguous_strides(new_shape)
+        # no element to keep in place: an unchanged shape keeps its strides, numpy-like
+        return tuple(old_strides) if tuple(new_shape) == tuple(old_shape) else contiguous_strides(new_shape)
     new_strides = [0] * len(new_shape)
     view_d = len(new_shape) - 1
     chunk_stride = old_strides[-1]
@@ -101,12 +103,36 @@ def view(self, *shape):
 
 
 def _view_dtype(self, dtype):
-    if dtype is self.dtype:
-        return self
-    if dtype.itemsize != self.dtype.itemsize:
-        raise NotImplementedError("view(dtype) between dtypes of different sizes is not supported yet")
-    return make_view(self, BitCast(self.dtype.np, dtype.np), self._shape, self.stride(), self._offset,
-                     "ViewBackward0", dtype)
+    """The same bytes read as `dtype`. Like torch, the result shares storage but is not a
+    differentiable view, so its `_base` is None."""
+    old, new = self.dtype.itemsize, dtype.itemsize
+    shape, strides, offset = self._shape, self.stride(), self._offset
+    if old != new:
+        what = f"to view {type_name(self.dtype)} as {type_name(dtype)} (different element sizes)"
+        if not shape:
+            raise RuntimeError(f"self.dim() cannot be 0 {what}")
+        if strides[-1] != 1:
+            raise RuntimeError(f"self.stride(-1) must be 1 {what}, but got {strides[-1]}")
+        if old > new:
+            ratio = old // new
+            shape = shape[:-1] + (shape[-1] * ratio,)
+            strides = tuple(s * ratio for s in strides[:-1]) + (1,)
+            offset *= ratio
+        else:
+            ratio = new // old
+            if shape[-1] % ratio:
+                raise RuntimeError(f"self.size(-1) must be divisible by {ratio} {what}, but got {shape[-1]}")
+            if offset % ratio:
+                raise RuntimeError(f"self.storage_offset() must be divisible by {ratio} {what}, but got {offset}")
+            for d, s in enumerate(strides[:-1]):
+                if s % ratio:
+                    raise RuntimeError(f"self.stride({d}) must be divisible by {ratio} {what}, but got {s}")
+            shape = shape[:-1] + (shape[-1] // ratio,)
+            strides = tuple(s // ratio for s in strides[:-1]) + (1,)
+            offset //= ratio
+    out = self._view_of(BitCast(self.dtype.np, dtype.np), shape, strides, offset, dtype)
+    out._base = None
+    return out
 
 
 def view_as(self, other):
@@ -145,18 +171,32 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 
 def unflatten(input, dim, sizes):
+    if input.dim() == 0:
+        raise RuntimeError(f"unflatten got an unexpected error:\nDimension specified as {dim} but tensor has no "
+                           "dimensions")
     dim = input._wrap_dim(dim)
-    sizes = infer_size(tuple(sizes), input._shape[dim]) if -1 in sizes else tuple(sizes)
-    if math.prod(sizes) != input._shape[dim]:
+    sizes = tuple(s.__index__() for s in sizes)
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    size = input._shape[dim]
+    try:
+        inferred = infer_size(sizes, size)
+    except RuntimeError as e:
+        if str(e).startswith("shape '"):  # the sizes don't multiply up
+            inferred = None
+        else:
+            raise RuntimeError(f"unflatten got an unexpected error:\n{e}") from None
+    if inferred is None or math.prod(inferred) != size:
         raise RuntimeError(
-            f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
-            f"({input._shape[dim]}) in the input tensor"
+            f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} ({size}) in the "
+            "input tensor"
         )
-    return view(input, input._shape[:dim] + sizes + input._shape[dim + 1:])
+    return view(input, input._shape[:dim] + inferred + input._shape[dim + 1:])
 
 
 def ravel(input):
-    return reshape(input, (-1,))
+    # torch views a contiguous copy, so a non-contiguous input's result has that copy as _base
+    return view(input.contiguous(), -1)
 
 
 def squeeze(input, dim=None):
@@ -164,7 +204,10 @@ def squeeze(input, dim=None):
         dims = [d for d, s in enumerate(input._shape) if s == 1]
     else:
         dims = [input._wrap_dim(d) for d in (dim if isinstance(dim, (tuple, list)) else (dim,))]
-        dims = [d for d in dims if input._shape[d] == 1]
+        for i, d in enumerate(dims):
+            if d in dims[:i]:
+                raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+        dims = [d for d in dims if input.dim() and input._shape[d] == 1]
     keep = [d for d in range(input.dim()) if d not in dims]
     shape = tuple(input._shape[d] for d in keep)
     strides = tuple(input.stride()[d] for d in keep)
@@ -182,6 +225,8 @@ def unsqueeze(input, dim):
 
 # ----------------------------------------------------------------- permutations
 def permute(input, *dims):
+    if not dims:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
     dims = shape_arg(dims)
     if len(dims) != input.dim():
         raise RuntimeError(
@@ -219,13 +264,18 @@ def t(input):
 
 
 def movedim(input, source, destination):
-    src = [input._wrap_dim(d) for d in (source if isinstance(source, (tuple, list)) else (source,))]
-    dst = [input._wrap_dim(d) for d in (destination if isinstance(destination, (tuple, list)) else (destination,))]
-    if len(src) != len(dst):
+    source = list(source) if isinstance(source, (tuple, list)) else [source]
+    destination = list(destination) if isinstance(destination, (tuple, list)) else [destination]
+    if len(source) != len(destination):
         raise RuntimeError(
-            f"movedim: Invalid source or destination dims: source ({src} dims) should contain the same number of "
-            f"dims as destination ({dst} dims)"
+            f"movedim: Invalid source or destination dims: source ({source} dims) should contain the same number of "
+            f"dims as destination ({destination} dims)"
         )
+    src = [input._wrap_dim(d) for d in source]
+    dst = [input._wrap_dim(d) for d in destination]
+    for name, dims, given in (("source", src, source), ("destination", dst, destination)):
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({given})")
     rest = [d for d in range(input.dim()) if d not in src]
     perm = [None] * input.dim()
     for s, d in zip(src, dst):
@@ -236,6 +286,11 @@ def movedim(input, source, destination):
 
 
 def matrix_transpose(input):
+    """Tensor.mT: swaps the last two dims (the identity, deprecated, on 0-d tensors)."""
+    if input.dim() == 0:
+        warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases.",
+                      UserWarning, stacklevel=2)
+        return input
     if input.dim() < 2:
         raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
     return transpose(input, -2, -1)
@@ -243,42 +298,81 @@ def matrix_transpose(input):
 
 def full_transpose(input):
     """Tensor.T: reverses all dims (torch deprecates it for ndim != 2)."""
+    if input.dim() == 0:
+        warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
+                      UserWarning, stacklevel=2)
+    elif input.dim() != 2:
+        warnings.warn(
+            "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it will "
+            "throw an error in a future release. Consider `x.mT` to transpose batches of matrices or "
+            "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.",
+            UserWarning, stacklevel=2)
     return _permuted(input, tuple(reversed(range(input.dim()))), "PermuteBackward0")
+
+
+def matrix_adjoint(input):
+    """Tensor.mH: the conjugate transpose of the last two dims (the conjugate on 0-d tensors)."""
+    from .complex_ops import conj
+
+    if input.dim() == 0:
+        warnings.warn("Tensor.mH is deprecated on 0-D tensors. Consider using x.conj().", UserWarning, stacklevel=2)
+        return conj(input)
+    if input.dim() < 2:
+        raise RuntimeError("tensor.mH is only supported on matrices or batches of matrices. Got 1-D tensor.")
+    return conj(transpose(input, -2, -1))
+
+
+def adjoint_2d(input):
+    """Tensor.H: the conjugate transpose of a matrix."""
+    from .complex_ops import conj
+
+    if input.dim() == 0:
+        warnings.warn("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().", UserWarning, stacklevel=2)
+        return conj(input)
+    if input.dim() != 2:
+        hint = " For batches of matrices, consider using tensor.mH" if input.dim() > 2 else ""
+        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got {input.dim()}-D tensor.{hint}")
+    return conj(transpose(input, 0, 1))
 
 
 # ----------------------------------------------------------------- broadcasting
 def expand(input, *sizes):
+    if not sizes:
+        raise TypeError('expand() missing 1 required positional arguments: "size"')
     sizes = shape_arg(sizes)
     if len(sizes) < input.dim():
         raise RuntimeError(
             f"expand({input.type()}{{{list(input._shape)}}}, size={list(sizes)}): the number of sizes provided "
             f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({input.dim()})"
         )
+    # torch's inferExpandGeometry, innermost dim first: a new leading dim of size 1 gets
+    # the stride a contiguous layout would give it, any other expanded dim stride 0.
     lead = len(sizes) - input.dim()
-    shape, strides = [], []
+    shape, strides = [0] * len(sizes), [0] * len(sizes)
     old_strides = input.stride()
-    for i, size in enumerate(sizes):
+    for i in reversed(range(len(sizes))):
+        target = sizes[i]
         if i < lead:
-            if size < 0:
+            if target < 0:
                 raise RuntimeError(
-                    f"The expanded size of the tensor ({size}) isn't allowed in a leading, non-existing dimension {i}")
-            shape.append(size)
-            strides.append(0)
-            continue
-        old = input._shape[i - lead]
-        if size == -1:
-            size = old
-        if old == size:
-            shape.append(size)
-            strides.append(old_strides[i - lead])
-        elif old == 1:
-            shape.append(size)
-            strides.append(0)
+                    f"The expanded size of the tensor ({target}) isn't allowed in a leading, non-existing dimension "
+                    f"{i}")
+            size = 1
+            stride = shape[i + 1] * strides[i + 1] if i + 1 < len(sizes) else 0
         else:
-            raise RuntimeError(
-                f"The expanded size of the tensor ({size}) must match the existing size ({old}) at non-singleton "
-                f"dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(input._shape)}"
-            )
+            size, stride = input._shape[i - lead], old_strides[i - lead]
+        if target == -1:
+            target = size
+        if size != target:
+            if size != 1:
+                raise RuntimeError(
+                    f"The expanded size of the tensor ({target}) must match the existing size ({size}) at "
+                    f"non-singleton dimension {i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(input._shape)}"
+                )
+            if target < 0:
+                raise RuntimeError("numel: integer multiplication overflow")
+            size, stride = target, 0
+        shape[i], strides[i] = size, stride
     shape = tuple(shape)
     return make_view(input, Expand(shape), shape, tuple(strides), input._offset, "ExpandBackward0")
 
@@ -302,19 +396,23 @@ def slice_dim(input, dim, start, stop, step=1):
     length = (stop - start + step - 1) // step
     shape = input._shape[:dim] + (length,) + input._shape[dim + 1:]
     strides = list(input.stride())
-    offset = input._offset + start * strides[dim] if length else input._offset
+    offset = input._offset + start * strides[dim]
     strides[dim] *= step
     return make_view(input, Slice(dim, start, stop, step), shape, tuple(strides), offset, "SliceBackward0")
 
 
 def narrow(input, dim, start, length):
+    if input.dim() == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     dim = input._wrap_dim(dim)
     size = input._shape[dim]
-    start = start.__index__()
+    start, length = start.__index__(), length.__index__()
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
     if not -size <= start <= size:
         raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], but got {start})")
     start %= max(size, 1) if start < 0 else size + 1
-    if start + length > size or length < 0:
+    if start + length > size:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
     return slice_dim(input, dim, start, start + length)
 
@@ -324,33 +422,52 @@ def select(input, dim, index):
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     dim = input._wrap_dim(dim)
     size = input._shape[dim]
+    if isinstance(index, float):
+        raise TypeError(f"select(): argument 'index' (position 2) must be int, not {type(index).__name__}")
     index = index.__index__()
     if not -size <= index < size:
-        raise IndexError(f"index {index} is out of bounds for dimension {dim} with size {size}")
-    index %= size
+        raise IndexError(
+            f"select(): index {index} out of range for tensor of size {list(input._shape)} at dimension {dim}")
+    return _selected(input, dim, index % size)
+
+
+def _selected(input, dim, index):
     strides = input.stride()
     shape = input._shape[:dim] + input._shape[dim + 1:]
     return make_view(input, Select(dim, index), shape, strides[:dim] + strides[dim + 1:],
                      input._offset + index * strides[dim], "SelectBackward0")
 
 
+def _no_dims(input, dim):
+    if input.dim() == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+
+
 def unbind(input, dim=0):
+    _no_dims(input, dim)
     dim = input._wrap_dim(dim)
-    return tuple(select(input, dim, i) for i in range(input._shape[dim]))
+    return tuple(_selected(input, dim, i) for i in range(input._shape[dim]))
 
 
 def split(tensor, split_size_or_sections, dim=0):
+    if tensor.dim() == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     dim = tensor._wrap_dim(dim)
     size = tensor._shape[dim]
     if isinstance(split_size_or_sections, int):
         step = split_size_or_sections
-        if step < 0 or (step == 0 and size != 0):
+        if step < 0:
+            raise RuntimeError(f"split expects split_size be non-negative, but got split_size={step}")
+        if step == 0 and size != 0:
             raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {size}")
         bounds = [(s, min(s + step, size)) for s in range(0, size, step)] if step else [(0, 0)]
         if not bounds:
             bounds = [(0, 0)]
     else:
-        sections = list(split_size_or_sections)
+        sections = [s.__index__() for s in split_size_or_sections]
+        if any(s < 0 for s in sections):
+            raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative entries, but got "
+                               f"split_sizes={sections}")
         if sum(sections) != size:
             raise RuntimeError(
                 f"split_with_sizes expects split_sizes to sum exactly to {size} (input tensor's size at dimension "
@@ -362,20 +479,30 @@ def split(tensor, split_size_or_sections, dim=0):
 
 
 def chunk(input, chunks, dim=0):
+    if input.dim() == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     if chunks <= 0:
         raise RuntimeError("chunk expects `chunks` to be greater than 0, got: " + str(chunks))
     dim = input._wrap_dim(dim)
     size = input._shape[dim]
-    step = -(-size // chunks) if size else 0
-    if step == 0:
-        return split(input, [0] * chunks if size == 0 else [size], dim) if size == 0 else (input,)
-    return split(input, step, dim)
+    if size == 0:  # torch keeps the number of chunks: `chunks` empty pieces
+        return split(input, [0] * chunks, dim)
+    return split(input, -(-size // chunks), dim)
 
 
 def tensor_split(input, indices_or_sections, dim=0):
+    if input.dim() == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
     dim = input._wrap_dim(dim)
     size = input._shape[dim]
     if isinstance(indices_or_sections, Tensor):
+        if indices_or_sections.dim() > 1:
+            raise RuntimeError(
+                "tensor_split expected tensor_indices_or_sections to be a zero-dimensional or one-dimensional "
+                f"tensor, but got a tensor with {indices_or_sections.dim()} dims")
+        if indices_or_sections.dtype is not _dtype.int64:
+            raise RuntimeError("tensor_split expected tensor_indices_or_sections to have dtype of long, but got "
+                               f"{type_name(indices_or_sections.dtype)}")
         indices_or_sections = indices_or_sections.tolist()
     if isinstance(indices_or_sections, int):
         n = indices_or_sections
@@ -410,16 +537,21 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
 
 
 def unfold(input, dimension, size, step):
-    dim = input._wrap_dim(dimension) if input.dim() else 0
+    dim = input._wrap_dim(dimension)
     length = input._shape[dim] if input.dim() else 1
     if size > length:
         raise RuntimeError(f"maximum size for tensor at dimension {dim} is {length} but size is {size}")
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
     if step <= 0:
         raise RuntimeError(f"step is {step} but must be > 0")
     count = (length - size) // step + 1
     strides = input.stride()
-    if input.dim() == 0:
-        return make_view(input, Reshape((size,)), (size,), (1,), input._offset, "UnfoldBackward0")
+    if input.dim() == 0:  # one window of the single element (or none)
+        step = Reshape((1,)) if size else Slice(0, 0, 0, 1)
+        if not size:
+            input = make_view(input, Reshape((1,)), (1,), (1,), input._offset, "UnfoldBackward0")
+        return make_view(input, step, (size,), (1,), input._offset, "UnfoldBackward0")
     shape = input._shape[:dim] + (count,) + input._shape[dim + 1:] + (size,)
     new_strides = strides[:dim] + (strides[dim] * step,) + strides[dim + 1:] + (strides[dim],)
     return make_view(input, Unfold(dim, size, step), shape, new_strides, input._offset, "UnfoldBackward0")
@@ -440,6 +572,39 @@ def imag(input):
     real_dtype = input.dtype.to_real()
     strides = tuple(2 * s for s in input.stride())
     return make_view(input, ImagPart(), input._shape, strides, 2 * input._offset + 1, "ImagBackward0", real_dtype)
+
+
+def as_strided(input, size, stride, storage_offset=None):
+    """A view of `input`'s storage with any sizes, strides and offset (elements may repeat)."""
+    from .conversion import _capacity, _memory_flat
+
+    size, stride = shape_arg((size,)), shape_arg((stride,))
+    offset = input._offset if storage_offset is None else storage_offset.__index__()
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    if any(s < 0 for s in size):
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)} and strides={list(stride)}")
+    if any(s < 0 for s in stride):
+        raise RuntimeError(f"as_strided: Negative strides are not supported at the moment, got strides: {list(stride)}")
+    root = input if input._base is None else input._base
+    if not _memory_flat(root) or root.dtype is not input.dtype:
+        raise NotImplementedError("as_strided of a tensor whose storage holds another dtype or layout")
+    needed = offset + sum((n - 1) * s for n, s in zip(size, stride)) + 1 if math.prod(size) else 0
+    capacity = _capacity(input._storage)
+    if needed > capacity:
+        itemsize = input.dtype.itemsize
+        raise RuntimeError(
+            f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, and itemsize {itemsize} "
+            f"requiring a storage size of {needed * itemsize} are out of bounds for storage of size "
+            f"{capacity * itemsize}")
+    step = AsStrided(size, stride, offset)
+    out = input._view_of(step, size, stride, offset)
+    out._chain = (step,)  # it reads the storage itself, not input's value
+    if STATE.enabled and input._requires_grad:
+        if root._chain is not None:
+            raise NotImplementedError("as_strided with autograd on a tensor whose storage is laid out permuted")
+        record("AsStridedBackward0", reader((step,)), (root._data,), (root,), out)
+    return out
 
 
 def alias(input, grad_name="AliasBackward0"):
