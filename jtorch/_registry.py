@@ -371,29 +371,51 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
 
         def binary(a, b):
             """The hot path for two operands: equal-shape tensors of one dtype, or a tensor
-            and a Python scalar, nothing needing autograd. Anything else goes to `apply`."""
+            and a Python scalar. Anything else goes to `apply`."""
             if isinstance(b, Tensor):
                 if isinstance(a, Tensor):
                     dtype = a.dtype
-                    if (dtype is not b.dtype or a._shape != b._shape or a._storage.device is not b._storage.device
-                            or STATE.enabled and (a._requires_grad or b._requires_grad)):
+                    if dtype is not b.dtype or a._shape != b._shape or a._storage.device is not b._storage.device:
                         return apply((a, b), default_static, None, None)
                     entry = same_dtype.get(dtype)
                     if entry is None:
                         entry = same_dtype[dtype] = fast_entry(a, b)
-                    return Tensor._make(entry[0](a._data, b._data), entry[1], a._storage.device, None, a._shape)
-                if a.__class__ not in _PY_SCALARS or STATE.enabled and b._requires_grad:
+                    fn, result = entry[0], entry[1]
+                    arrays, device, shape = (a._data, b._data), a._storage.device, a._shape
+                elif a.__class__ in _PY_SCALARS:
+                    fn, result, compute = fast_entry(a, b)
+                    arrays, device, shape = (scalar_array(a, compute), b._data), b._storage.device, b._shape
+                else:
                     return apply((a, b), default_static, None, None)
+            elif b.__class__ in _PY_SCALARS:
                 fn, result, compute = fast_entry(a, b)
-                return Tensor._make(fn(scalar_array(a, compute), b._data), result, b._storage.device, None, b._shape)
-            if b.__class__ not in _PY_SCALARS or STATE.enabled and a._requires_grad:
+                arrays, device, shape = (a._data, scalar_array(b, compute)), a._storage.device, a._shape
+            else:
                 return apply((a, b), default_static, None, None)
-            fn, result, compute = fast_entry(a, b)
-            return Tensor._make(fn(a._data, scalar_array(b, compute)), result, a._storage.device, None, a._shape)
+            out = Tensor._make(fn(*arrays), result, device, None, shape)
+            if STATE.enabled and (getattr(a, "_requires_grad", False) or getattr(b, "_requires_grad", False)):
+                tensors = (a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
+                return record(opdef.grad_name, fn, arrays, tensors, out, saved_tensors(tensors, out))
+            return out
+
+        def unary(a):
+            """The hot path for one tensor operand with default arguments."""
+            entry = same_dtype.get(a.dtype)
+            if entry is None:
+                compute, result = elementwise_dtypes(((a.dtype, False),), promote)
+                entry = same_dtype[a.dtype] = (jitted(default_static, compute, result), result, compute)
+            fn, result = entry[0], entry[1]
+            array = a._data
+            out = Tensor._make(fn(array), result, a._storage.device, None, a._shape)
+            if STATE.enabled and a._requires_grad:
+                return record(opdef.grad_name, fn, (array,), (a,), out, saved_tensors((a,), out))
+            return out
 
         def function(*args, out=None, **kwargs):
             if kwargs or len(args) != n:
                 values, static = bind(args, kwargs)
+            elif n == 1 and out is None and isinstance(args[0], Tensor):
+                return unary(args[0])
             elif n == 2:
                 if out is None:
                     return binary(*args)
