@@ -21,7 +21,7 @@ from ._tensor_str import printoptions as _printoptions  # noqa: E402,F401
 from ._tensor_str import get_printoptions, set_printoptions  # noqa: E402,F401
 from .ops import pointwise as _pointwise  # noqa: E402,F401  (registers the pointwise ops)
 from .ops import complex_ops as _complex_ops, fft as _fft_ops, linalg_functions as _linalg_functions  # noqa: E402,F401,E501
-from .ops import shape as _shape  # noqa: E402,F401  (registers the shape and indexing ops)
+from .ops import shape as _shape, scatter as _scatter, sorting as _sorting  # noqa: E402,F401  (register their ops)
 from . import _registry  # noqa: E402
 from . import _methods  # noqa: E402
 from . import autograd  # noqa: E402
@@ -85,3 +85,9 @@ def is_complex(input) -> bool:
 
 def numel(input) -> int:
     return input.numel()
+
+
+from ._missing import module_getattr as _module_getattr, tensor_getattr as _tensor_getattr  # noqa: E402
+
+__getattr__ = _module_getattr("torch", "jtorch")
+Tensor.__getattr__ = _tensor_getattr

@@ -6,3 +6,8 @@ from ..ops import nn_conv as _conv  # noqa: F401  (registers the ops)
 from ..ops import nn_functional as _ops  # noqa: F401
 
 globals().update(namespace_functions("torch.nn.functional"))
+
+
+from .._missing import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr("torch.nn.functional", "jtorch.nn.functional")
