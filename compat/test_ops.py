@@ -14,7 +14,7 @@ from compat.harness import assert_same, assert_same_outcome, make_pair, resolve,
 from compat.op_table import OPS
 from compat.strategies import arrays, broadcastable_shapes
 
-EXAMPLES = int(os.environ.get("COMPAT_EXAMPLES", "100" if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else "12"))
+EXAMPLES = int(os.environ.get("COMPAT_EXAMPLES", "100" if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else "6"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.filter_too_much])
