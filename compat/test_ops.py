@@ -120,4 +120,5 @@ def _check_grad(spec, data, values, dtypes, call, t_fn, j_fn):
             if t.grad is None:
                 assert j.grad is None
             else:
-                assert_same(j.grad, t.grad, (1e-4, 1e-5) if t.dtype == torch.float32 else None, f"grad of {spec.name}")
+                assert_same(j.grad, t.grad, (1e-4, 1e-5) if t.dtype == torch.float32 else None, f"grad of {spec.name}",
+                            signed_zeros=False)
