@@ -70,21 +70,20 @@ def scalar_array(value, dtype):
 
 # ---------------------------------------------------------------- checks
 def broadcast_shapes(*shapes) -> tuple:
-    """The broadcast of `shapes`, with torch's error for incompatible sizes."""
-    ndim = max((len(s) for s in shapes), default=0)
-    result = [1] * ndim
+    """The broadcast of `shapes`, with torch's error for incompatible sizes: torch folds
+    the shapes pairwise, checking each pair from its last dim."""
+    result = ()
     for shape in shapes:
-        for i, size in enumerate(shape):
-            d = ndim - len(shape) + i
-            if result[d] == 1:
-                result[d] = size
-            elif size != 1 and size != result[d]:
+        ndim = max(len(result), len(shape))
+        a, b = (1,) * (ndim - len(result)) + tuple(result), (1,) * (ndim - len(shape)) + tuple(shape)
+        for d in reversed(range(ndim)):
+            if a[d] != b[d] and a[d] != 1 and b[d] != 1:
                 raise RuntimeError(
-                    f"The size of tensor a ({result[d]}) must match the size of tensor b ({size}) at non-singleton "
+                    f"The size of tensor a ({a[d]}) must match the size of tensor b ({b[d]}) at non-singleton "
                     f"dimension {d}"
                 )
-    return tuple(result)
-
+        result = tuple(y if x == 1 else x for x, y in zip(a, b))
+    return result
 
 
 def check_same_device(tensors):
@@ -149,28 +148,29 @@ def _partly_overlap(a: Tensor, b: Tensor) -> bool:
     return a_begin < b_end and b_begin < a_end
 
 
-def write_into(target: Tensor, value, result_dtype, *, inplace: bool, grad_inputs=()):
+def write_into(target: Tensor, value, result_dtype, *, inplace: bool, grad_inputs=(), name=None):
     """Store `value` (of `result_dtype`) into `target`, with torch's rules for in-place
     ops (shape must not change) and `out=` (resized, with a warning if non-empty).
-    `grad_inputs` are the op's input tensors, for the aliasing and autograd checks."""
+    `grad_inputs` are the op's input tensors, for the aliasing and autograd checks;
+    `name` is the op's, for torch's message about autograd and `out=`."""
+    if not inplace and STATE.enabled and (target._requires_grad or any(
+            getattr(t, "_requires_grad", False) for t in grad_inputs)):
+        raise RuntimeError(
+            f"{name + '(): functions with ' if name else ''}out=... arguments don't support automatic "
+            "differentiation, but one of the arguments requires grad."
+        )
     check_overlap(target, grad_inputs)
+    shape = tuple(value.shape)
+    if inplace and shape != target._shape:  # in-place checks the shape first, out= the dtype
+        raise RuntimeError(f"output with shape {list(target._shape)} doesn't match the broadcast shape {list(shape)}")
     if not _dtype.can_cast(result_dtype, target.dtype):
         raise RuntimeError(
             f"result type {type_name(result_dtype)} can't be cast to the desired output type {type_name(target.dtype)}"
         )
-    shape = tuple(value.shape)
     if shape != target._shape:
-        if inplace:
-            raise RuntimeError(
-                f"output with shape {list(target._shape)} doesn't match the broadcast shape {list(shape)}"
-            )
         resize_out(target, shape)
     if value.dtype != target.dtype.np:
         value = cast(value, target.dtype)
-    if not inplace and STATE.enabled and any(getattr(t, "_requires_grad", False) for t in grad_inputs):
-        raise RuntimeError(
-            f"{'out=... arguments'} don't support automatic differentiation, but one of the arguments requires grad."
-        )
     target._write(value)
     return target
 
@@ -202,8 +202,11 @@ def cast(array, dtype: _dtype.dtype):
 
 
 def convert(array, dtype: _dtype.dtype):
-    """Traceable dtype conversion: complex to real keeps the real part (torch warns)."""
+    """Traceable dtype conversion: complex to real keeps the real part (torch warns), and
+    complex to bool tests both parts."""
     if jnp.iscomplexobj(array) and not dtype.is_complex:
+        if dtype is _dtype.bool:
+            return array != 0
         array = jnp.real(array)
     elif array.dtype == jnp.bool_ and dtype.category >= _dtype.FLOAT:
         # Not astype: XLA rewrites convert(mask) * x into select(mask, x, 0), losing 0 * inf = nan.
@@ -341,7 +344,7 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
                     return record_inplace(history, opdef.grad_name, fn, arrays, tensors, saved)
                 return write_into(inplace_target, value, result, inplace=True, grad_inputs=tensors)
             if out_tensor is not None:
-                return write_into(out_tensor, value, result, inplace=False, grad_inputs=tensors)
+                return write_into(out_tensor, value, result, inplace=False, grad_inputs=tensors, name=op_name)
             wrapped = Tensor._make(value, result, device or _CPU)
             if STATE.enabled:
                 for t in tensors:
@@ -491,17 +494,17 @@ def apply_fn(grad_name, fn, tensors, result_dtype, device=None, saved=()):
     return wrapped
 
 
-def write_out(out, result):
+def write_out(out, result, name=None):
     """Store an op's result (a Tensor or a tuple of them) into `out=` as torch does."""
     if isinstance(result, tuple):
         if not isinstance(out, (tuple, list)) or len(out) != len(result):
             raise TypeError(f"out must be a tuple of {len(result)} Tensors")
         for o, r in zip(out, result):
-            write_out(o, r)
+            write_out(o, r, name)
         return type(result)(out) if hasattr(result, "_fields") else tuple(out)
     if not isinstance(out, Tensor):
         raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
-    return write_into(out, result._data, result.dtype, inplace=False, grad_inputs=(result,))
+    return write_into(out, result._data, result.dtype, inplace=False, grad_inputs=(result,), name=name)
 
 
 @functools.lru_cache(maxsize=None)
@@ -534,7 +537,7 @@ def op(*, name=None, method=True, inplace=False, out=True, namespace="torch"):
         if out:
             def function(*args, out=None, **kwargs):
                 result = body(*args, **kwargs)
-                return result if out is None else write_out(out, result)
+                return result if out is None else write_out(out, result, op_name)
         else:
             def function(*args, **kwargs):
                 return body(*args, **kwargs)

@@ -212,7 +212,9 @@ class Tensor:
         self._cache_version = storage.version
 
     def _has_internal_overlap(self) -> bool:
-        return any(stride == 0 and size > 1 for size, stride in zip(self._shape, self.stride()))
+        """An expanded (stride 0) dim repeats elements; an empty tensor has none to repeat."""
+        shape = self._shape
+        return 0 not in shape and any(stride == 0 and size > 1 for size, stride in zip(shape, self.stride()))
 
     # ------------------------------------------------------------ metadata
     @property
@@ -444,6 +446,9 @@ class Tensor:
             raise RuntimeError("numpy() is not available on a tensor being traced by jax.jit")
         if self.numel() == 0:  # torch gives empty arrays zero strides and no shared memory
             return np.lib.stride_tricks.as_strided(np.empty(0, self.dtype.np), self._shape, (0,) * self.dim())
+        if self._chain is not None and any(type(step).__name__ == "Conj" for step in self._chain):
+            # views of a conjugate view (torch's negative bit): memory holds unconjugated values
+            return np.array(self._data)
         # The buffer takes the layout the base tensor claims, so that views' strides index it.
         owner = self if self._chain is None else self._base
         host = self._storage.to_host(owner._strides if owner is not None and owner._chain is None else None)

@@ -173,6 +173,17 @@ class ImagPart(Step):
 
 
 @dataclass(frozen=True)
+class Conj(Step):
+    """The complex conjugate, as a view (torch's conjugate bit)."""
+
+    def read(self, x):
+        return jnp.conj(x)
+
+    def scatter(self, x, v):
+        return jnp.conj(v)
+
+
+@dataclass(frozen=True)
 class Unfold(Step):
     """Windows of `size` every `step` along `dim`, as a new last dim."""
 

@@ -14,3 +14,8 @@ def diagonal(A, *, offset=0, dim1=-2, dim2=-1):
     from .ops.views import diagonal as _diagonal
 
     return _diagonal(A, offset, dim1, dim2)
+
+
+from ._missing import module_getattr as _module_getattr  # noqa: E402
+
+__getattr__ = _module_getattr("torch.linalg", "jtorch.linalg")

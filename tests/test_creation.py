@@ -520,7 +520,8 @@ RANGE_CASES = [
     "m.eye(3)", "m.eye(2, 3)", "m.eye(0)", "m.eye(-1)", "m.eye(2, -1)", "m.eye(2, dtype=m.int32)",
     "m.eye(2, dtype=m.bool)", "m.eye(2, dtype=m.complex64)", "m.eye(2, m=3)", "m.eye(n=2)", "m.eye(2.5)",
     "m.eye(2, None)", "m.eye(m.tensor(2))", "m.eye(2, requires_grad=True)", "m.eye(2, device='cpu')",
-    "m.eye(2, out=m.empty(0, dtype=m.int32))", "m.eye(2, out=m.empty(3))", "m.eye(2, out=m.empty(3, requires_grad=True))",
+    "m.eye(2, out=m.empty(0, dtype=m.int32))", "m.eye(2, out=m.empty(3))",
+    "m.eye(2, out=m.empty(3, requires_grad=True))",
     # empty_strided
     "m.empty_strided((2, 3), (1, 2)).stride()", "m.empty_strided((2, 3), (1, 2)).is_contiguous()",
     "m.empty_strided((2, 3), (3, 1)).is_contiguous()", "m.empty_strided((2, 3), (0, 0)).stride()",

@@ -30,7 +30,7 @@ def index_put_cases(draw):
                    for s in shape[:n]]
         count, rest = k, shape[n:]
     accumulate = draw(st.booleans())
-    if not accumulate:  # repeated positions make plain index_put's result unspecified
+    if not accumulate and indices[0][1] == "int64":  # repeats make plain index_put's result unspecified
         positions = list(zip(*[np.where(i < 0, i + s, i) for (i, _), s in zip(indices, shape)]))
         if len(set(positions)) != len(positions):
             accumulate = True
@@ -68,7 +68,7 @@ def test_index_put_matches_torch(case, data):
     lambda lib, x: lib.gather(x, 0, lib.tensor([[3]])),
     lambda lib, x: lib.scatter(x, 0, lib.tensor([[0]]), x.double()),
     lambda lib, x: lib.index_select(x, 0, lib.tensor([5])),
-    lambda lib, x: lib.index_add(x, 0, lib.tensor([0]), lib.ones(1, 3)),
+    lambda lib, x: lib.index_add(x, 0, lib.tensor([0]), lib.ones(1, 2)),
     lambda lib, x: lib.masked_fill(x, x > 0, lib.ones(2)),
     lambda lib, x: lib.take(x, lib.tensor([6])),
     lambda lib, x: lib.where(x, x, x),

@@ -9,7 +9,7 @@ import jax.numpy as jnp
 
 from .. import _dtype
 from .._registry import apply_fn, broadcast_shapes, check_same_device, op, type_name
-from .._views import Step
+from .._views import Conj, Step
 from .linalg import compiled
 from .views import make_view
 
@@ -29,28 +29,15 @@ def angle(input):
     return apply_fn("AngleBackward0", compiled(_angle, result), (input,), result)
 
 
-@dataclass(frozen=True)
-class Conj(Step):
-    """The complex conjugate of the input; writes are conjugated back."""
-
-    def read(self, x):
-        return jnp.conj(x)
-
-    def scatter(self, x, v):
-        return jnp.conj(v)
-
-
 @op(inplace=False, out=False)
 def conj(input):
-    """Conjugate view of a complex tensor (the tensor itself when real). Implements `torch.conj`.
-
-    Differences from torch: the conjugation is applied on read, not stored as a lazy bit.
-    """
+    """Complex conjugate (the tensor itself when real). Implements `torch.conj`: the result
+    is a view of `input` flagged `is_conj()`, as torch's conjugate bit."""
     if not input.dtype.is_complex:
         return input
-    view = make_view(input, Conj(), input._shape, input.stride(), input._offset, "ConjBackward0")
-    view._is_conj = not getattr(input, "_is_conj", False)
-    return view
+    result = make_view(input, Conj(), input._shape, input.stride(), input._offset, "ConjBackward0")
+    result._is_conj = not getattr(input, "_is_conj", False)
+    return result
 
 
 def _conj_physical(a):
@@ -60,6 +47,8 @@ def _conj_physical(a):
 @op(inplace=True)
 def conj_physical(input):
     """Complex conjugate, materialized. Implements `torch.conj_physical`."""
+    if not input.dtype.is_complex:
+        return input  # torch returns real tensors themselves
     return apply_fn("ConjPhysicalBackward0", compiled(_conj_physical), (input,), input.dtype)
 
 

@@ -11,7 +11,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _device, _dtype
-from .._registry import apply_fn, broadcast_shapes, check_inplace_allowed, check_overlap, convert
+from .._registry import apply_fn, broadcast_shapes, check_inplace_allowed, check_overlap, convert, scalar_array
 from .._tensor import Tensor, _Storage, contiguous_strides
 from .._views import AsStrided, Permute, dense_strides_like, memory_order, non_overlapping_and_dense
 from ..autograd.grad_mode import STATE
@@ -247,12 +247,12 @@ def copy_(self, src, non_blocking=False) -> Tensor:
             if broadcast_shapes(self._shape, src._shape) != self._shape:
                 raise RuntimeError(f"output with shape {list(self._shape)} doesn't match the broadcast shape "
                                    f"{list(broadcast_shapes(self._shape, src._shape))}")
-        if src.dtype.is_complex and not self.dtype.is_complex:
+        if src.dtype.is_complex and self.dtype.category in (_dtype.INT, _dtype.FLOAT):
             _warn_complex_to_real()
     elif isinstance(src, _NUMBERS):
         value, src = np.asarray(src), None
         if value.dtype.kind == "c" and not self.dtype.is_complex:
-            value = value.real
+            value = value != 0 if self.dtype is _dtype.bool else value.real
         value = value.astype(self.dtype.np)
     else:
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
@@ -265,7 +265,7 @@ def fill_(self, value) -> Tensor:
         if value.dim() != 0:
             raise RuntimeError(
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions.")
-        if value.dtype.is_complex and not self.dtype.is_complex:
+        if value.dtype.is_complex and self.dtype.category in (_dtype.INT, _dtype.FLOAT):
             _warn_complex_to_real()
         return _assign(self, value._data, value, "FillBackward3", overlap_ok=True)
     return _assign(self, checked_scalar(value, self.dtype, self.numel(), "fill_"), None, "FillBackward2",
@@ -273,14 +273,7 @@ def fill_(self, value) -> Tensor:
 
 
 def zero_(self) -> Tensor:
-    return _assign(self, np.zeros((), self.dtype.np), None, "ZeroBackward0", overlap_ok=True)
-
-
-def setitem_fill(target, value):
-    """`x[index] = number` into the view `target`: fill_'s conversion checks, but like
-    copy_ it refuses a target that repeats elements (an expanded view)."""
-    _assign(target, checked_scalar(value, target.dtype, target.numel(), "fill_"), None, "FillBackward2",
-            overlap_ok=False)
+    return _assign(self, scalar_array(0, self.dtype), None, "ZeroBackward0", overlap_ok=True)
 
 
 def _assign(self, value, src, grad_name, overlap_ok):
@@ -288,14 +281,17 @@ def _assign(self, value, src, grad_name, overlap_ok):
     there is one) into self, with torch's aliasing checks and autograd history."""
     check_inplace_allowed(self)
     check_overlap(self, (src,), overlap_ok)
-    fn = _broadcast_cast(self._shape, self.dtype)
+    if isinstance(value, jax.Array) and value.shape == self._shape and value.dtype == self.dtype.np:
+        new = value  # arrays are immutable: self can hold src's own
+    else:
+        new = _broadcast_cast(self._shape, self.dtype)(value)
     grad = STATE.enabled and (self._requires_grad or src is not None and src._requires_grad)
     if not grad:
-        self._write(fn(value), overlap_ok)
+        self._write(new, overlap_ok)
         return self
     history = capture_history(self)
     old = self._data
-    self._write(fn(value), overlap_ok)
+    self._write(new, overlap_ok)
     return record_inplace(history, grad_name, _replacer(self._shape, self.dtype), (old, value), (self, src))
 
 
@@ -344,7 +340,7 @@ def checked_scalar(value, dtype, numel, op_name):
     if _overflows(value, target):
         raise RuntimeError(f"value cannot be converted to type {_C_NAMES[target.name]} without overflow")
     if isinstance(value, complex) and not dtype.is_complex:
-        value = value.real
+        value = value != 0 if dtype is _dtype.bool else value.real
     with np.errstate(over="ignore", invalid="ignore"):
         return np.asarray(value).astype(dtype.np)
 

@@ -34,10 +34,6 @@ def place(array, device) -> Tensor | object:
     return jax.device_put(array, _device.jax_device(device))
 
 
-def new_tensor_from(array, dtype, device, requires_grad=False) -> Tensor:
-    return _requires_grad(Tensor._make(array, dtype, device), requires_grad)
-
-
 def _resolve(dtype, device):
     return dtype, _device.canonical(device)
 
@@ -315,7 +311,7 @@ def _numpy_source(array: np.ndarray, warn_readonly: bool):
 
 def _numpy_values(array: np.ndarray, dtype) -> np.ndarray:
     """A C-ordered copy of `array` converted to `dtype` as torch's casts do."""
-    if array.dtype.kind == "c" and not dtype.is_complex:
+    if array.dtype.kind == "c" and not dtype.is_complex and dtype is not _dtype.bool:
         array = array.real
     if dtype is _dtype.bool:
         values = array != 0
@@ -372,12 +368,14 @@ def _infer_dtype(obj) -> _dtype.dtype:
     if not _is_sequence(obj):
         raise RuntimeError(f"Could not infer dtype of {_tp_name(obj)}")
     result = _dtype.get_default_dtype() if len(obj) == 0 else None
+    simple = {int: _dtype.int64, float: _dtype.get_default_dtype(), bool: _dtype.bool}  # a fast path
     for i in _py_range(len(obj)):
         item = obj[i]
         if item is obj:
             raise TypeError("new(): self-referential lists are incompatible")
-        d = _infer_dtype(item)
-        result = d if result is None else _dtype.promote_types(result, d)
+        d = simple.get(type(item)) or _infer_dtype(item)
+        if d is not result:
+            result = d if result is None else _dtype.promote_types(result, d)
         if result is _dtype.complex128:
             break
     return result
@@ -397,6 +395,9 @@ def _flatten(obj, sizes, dim, leaves):
             raise TypeError("not a sequence") from None
     if len(seq) != sizes[dim]:
         raise ValueError(f"expected sequence of length {sizes[dim]} at dim {dim} (got {len(seq)})")
+    if dim + 1 == len(sizes) and not any(isinstance(item, np.ndarray) for item in seq):
+        leaves.extend(seq)  # a fast path for the innermost level
+        return
     for item in seq:
         if isinstance(item, np.ndarray):
             _warn_once("ndarrays", "Creating a tensor from a list of numpy.ndarrays is extremely slow. Please "
@@ -475,12 +476,16 @@ def _to_bool(x) -> bool:
 
 
 def _leaf_values(leaves, dtype) -> np.ndarray:
+    """The elements converted to `dtype` (plain Python numbers in range take a fast path)."""
     if dtype.category == BOOL:
-        return np.array([_to_bool(x) for x in leaves], np.bool_)
+        return np.array([x if type(x) is bool else _to_bool(x) for x in leaves], np.bool_)
     if dtype.category == INT:
-        return np.array([_to_int(x, dtype) for x in leaves], np.int64).astype(dtype.np)
+        info = np.iinfo(dtype.np)
+        low, high = -int(info.max) if info.min == 0 else int(info.min), int(info.max)
+        values = [x if type(x) is int and low <= x <= high else _to_int(x, dtype) for x in leaves]
+        return np.array(values, np.int64).astype(dtype.np)
     if dtype.category == FLOAT:
-        return cast_float(np.array([_to_float(x) for x in leaves], np.float64), dtype)
+        return cast_float(np.array([x if type(x) is float else _to_float(x) for x in leaves], np.float64), dtype)
     return np.array([_to_complex(x) for x in leaves], np.complex128).astype(dtype.np)
 
 
@@ -554,8 +559,8 @@ def legacy_tensor_constructor(cls, *args, **kwargs):
         got = [_tp_name(a) for a in args] + [f"{k}={'torch.dtype' if k == 'dtype' else _tp_name(v)}"
                                               for k, v in kwargs.items()]
         raise TypeError(f"new() received an invalid combination of arguments - got ({', '.join(got)}), but "
-                        "expected one of: (*, torch.device device = None), (Tensor other), "
-                        "(tuple of ints size, *, torch.device device = None), (object data, *, torch.device device = None)")
+                        "expected one of: (*, torch.device device = None), (Tensor other), (tuple of ints size, *, "
+                        "torch.device device = None), (object data, *, torch.device device = None)")
     dtype = _dtype.get_default_dtype()
     if len(args) == 1 and isinstance(args[0], Tensor):
         data = args[0]
@@ -827,7 +832,8 @@ def arange(start=None, end=None, step=1, *, out=None, dtype=None, layout=None, d
             raise TypeError('arange() missing 1 required positional arguments: "end"')
         start, end = 0, scalar_arg("arange", "end", 1, start)
     else:
-        start, end = scalar_arg("arange", "start", 1, 0 if start is None else start), scalar_arg("arange", "end", 2, end)
+        start = scalar_arg("arange", "start", 1, 0 if start is None else start)
+        end = scalar_arg("arange", "end", 2, end)
     step = scalar_arg("arange", "step", 3, step)
     dtype = _out_dtype("arange", out, dtype_arg("arange", dtype))
     if dtype is None:
@@ -929,7 +935,8 @@ def _real_linspace(start, end, steps, dtype) -> np.ndarray:
     return _cast_int(values, dtype) if dtype.category == INT else values
 
 
-def linspace(start, end, steps=_MISSING, *, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
+def linspace(start, end, steps=_MISSING, *, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False) -> Tensor:
     """`steps` values evenly spaced from `start` to `end` inclusive. Implements `torch.linspace`."""
     start, end, steps, dtype = _space_args("linspace", start, end, steps, out, dtype)
     if steps == 1:

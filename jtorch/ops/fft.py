@@ -8,6 +8,9 @@ Every transform is one n-dimensional JAX FFT, chosen by `kind`:
 """
 from __future__ import annotations
 
+import functools
+
+import jax
 import jax.numpy as jnp
 
 from .. import _dtype
@@ -68,7 +71,10 @@ def _run(name, grad_name, input, kind, inverse, sizes, axes, norm):
         result = compute.to_complex()
     x = input if input.dtype is compute else input.to(compute)
     fn = compiled(_transform, kind, inverse, tuple(sizes), tuple(axes), norm, result)
-    return apply_fn(grad_name, fn, (x,), result)
+    out = apply_fn(grad_name, fn, (x,), result)
+    if grad_name == "ConjBackward0":  # torch returns these as conjugate views
+        out._is_conj = True
+    return out
 
 
 def _one_dim(name, input, n, dim, norm, kind, inverse, grad_name):
@@ -162,6 +168,8 @@ def _n_d(name, input, s, dim, norm, kind, inverse, grad_name, default_dims=None)
                            if name != "ihfftn" else f"Only supports floating-point dtypes, but found: "
                            f"{type_name(input.dtype)}")
     sizes, axes = _n_dims(input, s, dim, kind, default_dims)
+    if len(axes) == 1 and kind == "r2c" and inverse:  # torch takes ihfft's path
+        grad_name = "ConjBackward0"
     return _run(name, grad_name, input, kind, inverse, sizes, axes, norm)
 
 
@@ -212,8 +220,14 @@ def rfftfreq(n, d=1.0, *, dtype=None, layout=None, device=None, requires_grad=Fa
     return _frequencies(list(range(n // 2 + 1)), n, d, dtype, device, requires_grad)
 
 
+@functools.partial(jax.custom_vjp, nondiff_argnums=(1, 2))
 def _roll(a, shifts, axes):
     return jnp.roll(a, shifts, axes)
+
+
+# The gradient is the opposite roll (jnp.roll's own transpose adds zeros, losing -0.0).
+_roll.defvjp(lambda a, shifts, axes: (_roll(a, shifts, axes), None),
+             lambda shifts, axes, _, g: (jnp.roll(g, tuple(-s for s in shifts), axes),))
 
 
 def _shift(input, dim, inverse):

@@ -467,7 +467,7 @@ def _kron(a, b, dtype):
 @op(inplace=False)
 def kron(input, other):
     """Kronecker product (with type promotion). Implements `torch.kron`."""
-    dtype = _promoted(input, other)
+    dtype = _dtype.promote_types(input.dtype, other.dtype)  # 0-d operands are not demoted here
     grad = "UnsafeViewBackward0" if input.dim() or other.dim() else "MulBackward0"
     return apply_fn(grad, compiled(_kron, dtype), (input, other), dtype)
 

@@ -7,6 +7,7 @@ through `apply_fn`, so gradients are `jax.vjp` of that function.
 """
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 
@@ -283,9 +284,24 @@ Svd = return_type("svd", ("U", "S", "V"))
 
 def _svd(a, full_matrices):
     m, n = a.shape[-2:]
-    # JAX differentiates only the reduced SVD; it is the full one for square matrices.
-    u, s, vh = jnp.linalg.svd(a, full_matrices=full_matrices and m != n)
-    return u, s, vh
+    u, s, vh = jnp.linalg.svd(a, full_matrices=False)
+    if not full_matrices or m == n:
+        return u, s, vh
+    # JAX differentiates only the reduced SVD. As in torch, the extra columns of the full
+    # factors carry no gradient: take their values from the full SVD and the tangents of
+    # the first k columns from the reduced one (aligned in sign).
+    uf, _, vhf = jnp.linalg.svd(lax.stop_gradient(a), full_matrices=True)
+    k = min(m, n)
+
+    def attach(full, reduced, axis):
+        part = lax.slice_in_dim(full, 0, k, axis=full.ndim + axis)
+        sign = jnp.sign(jnp.sum(jnp.conj(part) * reduced, axis=-2 if axis == -1 else -1, keepdims=True).real)
+        delta = (reduced - lax.stop_gradient(reduced)) * sign
+        pad = [(0, 0)] * full.ndim
+        pad[full.ndim + axis] = (0, full.shape[axis] - k)
+        return full + jnp.pad(delta, pad)
+
+    return attach(uf, u, -1), s, attach(vhf, vh, -2)
 
 
 def _svd_checks(A):
@@ -377,7 +393,9 @@ def _eig_checks(name, A):
 
 
 def _eig(a):
-    return jnp.linalg.eig(a)
+    # torch differentiates eigenvectors assuming distinct eigenvalues, as JAX does on request.
+    w, v = lax.linalg.eig(a, compute_left_eigenvectors=False, enable_eigvec_derivs=True)
+    return w, v
 
 
 @_both("eig")
@@ -623,17 +641,12 @@ def lstsq(A, B, rcond=None, *, driver=None):
     fn = compiled(_lstsq, float(rcond), driver, vector)
     real = A.dtype.to_real()
     x, residuals, rank, sv = apply_fn("LinalgLstsqBackward0", fn, (A, B), (A.dtype, real, _dtype.int64, real))
+    if residuals.numel() and bool(np.isnan(np.asarray(residuals._data)).any()):
+        # LAPACK returns residuals only for full-rank systems.
+        residuals = Tensor._make(jnp.zeros((0,), real.np), real, A.device)
     if driver == "gels":
         rank = Tensor._make(jnp.zeros((0,), jnp.int64), _dtype.int64, A.device)
-    elif not (driver != "gelsy" and A._shape[-2] > A._shape[-1]) or residuals.numel() and bool(
-            np.isnan(np.asarray(residuals._data)).any()):
-        # LAPACK returns residuals only for full-rank tall systems (and gelsy never).
-        residuals = Tensor._make(jnp.zeros((0,), real.np), real, A.device)
-    rank = rank.detach()
-    if driver in ("gelsy", "gels"):
-        sv = Tensor._make(jnp.zeros((0,), real.np), real, A.device)
-    else:
-        sv = sv.detach()
+    rank, sv = rank.detach(), sv.detach()
     return LinalgLstsq((x, residuals, rank, sv))
 
 
@@ -825,32 +838,69 @@ def vecdot(x, y, *, dim=-1):
 
 
 # ----------------------------------------------------------------- norms
+def _norm_value(x, ord, dims, keepdim):
+    """The ord-norm of x over `dims` (x already in the computation dtype)."""
+    a = jnp.abs(x)
+    if ord == math.inf:
+        return a.max(dims, keepdims=keepdim, initial=0) if a.size == 0 else a.max(dims, keepdims=keepdim)
+    if ord == -math.inf:
+        return a.min(dims, keepdims=keepdim)
+    if ord == 0:
+        return (a != 0).sum(dims, keepdims=keepdim).astype(a.dtype)
+    if ord == 1:
+        return a.sum(dims, keepdims=keepdim)
+    if ord == 2:
+        return jnp.sqrt((a * a).sum(dims, keepdims=keepdim))
+    return (a ** ord).sum(dims, keepdims=keepdim) ** (1 / ord)
+
+
+@functools.lru_cache(maxsize=None)
+def _norm_with_torch_grad(ord, dims, keepdim):
+    """`_norm_value` whose gradient is torch's formula (linalg_vector_norm_backward), so
+    zeros, ties and signed zeros in the gradient match torch."""
+
+    @jax.custom_vjp
+    def norm(x):
+        return _norm_value(x, ord, dims, keepdim)
+
+    def forward(x):
+        n = norm(x)
+        return n, (x, n)
+
+    def backward(saved, g):
+        x, n = saved
+        if not keepdim and dims:
+            g, n = jnp.expand_dims(g, dims), jnp.expand_dims(n, dims)
+        sgn = jnp.where(x == 0, 0, x / jnp.where(x == 0, 1, jnp.abs(x))).astype(x.dtype)
+        a = jnp.abs(x)
+        if ord == 0:
+            grad = jnp.zeros_like(x)
+        elif ord == 1:
+            grad = sgn * g
+        elif ord == 2:
+            grad = x * jnp.where(n == 0, 0, g / n)
+        elif math.isinf(ord):
+            mask = (a == n).astype(x.dtype)
+            grad = sgn * ((g / mask.sum(dims, keepdims=True)) * mask)
+        elif ord < 1:
+            scaled = sgn * jnp.where(x == 0, 0, a ** (ord - 1))
+            grad = scaled * g * n ** (1 - ord)
+        else:
+            grad = sgn * a ** (ord - 1) * jnp.where(n == 0, 0, g / n ** (ord - 1))
+        return (grad.astype(x.dtype),)
+
+    norm.defvjp(forward, backward)
+    return norm
+
+
 def _vector_norm(x, ord, dims, keepdim, dtype):
-    """torch's vector norm of |x| over `dims`, with zero gradients where the norm is zero."""
+    """torch's vector norm of x over `dims` (half types computed in float32)."""
     if dtype is not None:
         x = x.astype(dtype)
-    a = jnp.abs(x)
-    low = a.dtype in (jnp.float16, jnp.bfloat16)
-    out_dtype = a.dtype
-    if low:
-        a = a.astype(jnp.float32)
-    if ord == math.inf:
-        r = a.max(dims, keepdims=keepdim, initial=0) if a.size == 0 else a.max(dims, keepdims=keepdim)
-    elif ord == -math.inf:
-        r = a.min(dims, keepdims=keepdim)
-    elif ord == 0:
-        r = (a != 0).sum(dims, keepdims=keepdim).astype(a.dtype)
-    elif ord == 1:
-        r = a.sum(dims, keepdims=keepdim)
-    elif ord == 2:
-        s = (a * a).sum(dims, keepdims=keepdim)
-        r = jnp.where(s == 0, 0, jnp.sqrt(jnp.where(s == 0, 1, s)))
-    else:
-        powered = jnp.where(a == 0, 0, jnp.where(a == 0, 1, a) ** ord)
-        s = powered.sum(dims, keepdims=keepdim)
-        safe = jnp.where((s == 0) | jnp.isinf(s), 1, s)
-        r = jnp.where(s == 0, 0 if ord > 0 else jnp.inf, jnp.where(jnp.isinf(s), s if ord > 0 else 0, safe ** (1 / ord)))
-    return r.astype(out_dtype)
+    out_dtype = jnp.abs(x).dtype
+    if x.dtype in (jnp.float16, jnp.bfloat16):
+        x = x.astype(jnp.float32)
+    return _norm_with_torch_grad(ord, dims, keepdim)(x).astype(out_dtype)
 
 
 def _norm_dims(x, dim):
@@ -902,7 +952,8 @@ def _matrix_norm(a, ord, dims, keepdim):
         r = s.max(-1) if ord == 2 else s.min(-1)
     else:
         summed, other = (d0, d1) if ord in (1, -1) else (d1, d0)
-        sums = jnp.abs(a).sum(summed, keepdims=True)
+        zero = a == 0  # |a| with torch's zero gradient at 0 (sgn(0) = 0)
+        sums = jnp.where(zero, 0, jnp.abs(jnp.where(zero, 1, a))).sum(summed, keepdims=True)
         r = sums.max(other, keepdims=True) if ord > 0 else sums.min(other, keepdims=True)
         return r if keepdim else jnp.squeeze(r, (d0, d1))
     if keepdim:
@@ -943,6 +994,7 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
         dims = (dim,) if isinstance(dim, int) else tuple(dim)
         if len(dims) == 1:
             return vector_norm(A, 2 if ord is None else ord, dims, keepdim, dtype=dtype)
+        _norm_dims(A, dims)
         return matrix_norm(A, "fro" if ord is None else ord, dims, keepdim, dtype=dtype)
     if ord is None:
         return vector_norm(A, 2, None, keepdim, dtype=dtype)
@@ -956,17 +1008,6 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
                            f"{A.dim()}D.")
     return vector_norm(A, ord, None, keepdim, dtype=dtype)
 
-
-@op(name="norm", inplace=False)
-def norm_torch(input, p="fro", dim=None, keepdim=False, dtype=None):
-    """Legacy norm: a vector norm over `dim` (all elements by default), or 'fro'/'nuc'. Implements `torch.norm`."""
-    if p == "nuc":
-        return matrix_norm(input, "nuc", (-2, -1) if dim is None else dim, keepdim, dtype=dtype)
-    if p == "fro" or p is None:
-        p = 2
-    if isinstance(p, str):
-        raise RuntimeError(f"norm(): unsupported norm type {p}")
-    return vector_norm(input, p, dim, keepdim, dtype=dtype)
 
 
 Slogdet = return_type("slogdet", ("sign", "logabsdet"))

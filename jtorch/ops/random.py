@@ -1,8 +1,9 @@
-"""Random sampling: torch.Generator, manual_seed and the sampling ops, on JAX's PRNG.
+"""Random sampling: torch.Generator, manual_seed and the sampling ops.
 
-A generator's state is its seed and a count of draws: draw n samples with the key
-fold_in(key(seed), n) of JAX's threefry PRNG, so every stream is reproducible and
-independent of the others, and get_state/set_state just save and restore the pair.
+A generator's state is its seed and a count of draws: draw n takes its bits from numpy's
+Philox keyed by (seed, n), so every stream is reproducible and independent of the others,
+and get_state/set_state just save and restore the pair. Samples are made on the host
+and placed on the device, so no sampler is compiled per shape.
 
 Differences from torch: the values differ from torch's Mersenne Twister (shapes,
 dtypes, ranges and distributions match), and get_state() returns 16 bytes, not 5056.
@@ -19,12 +20,13 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _device, _dtype
-from .._dtype import BOOL, COMPLEX, FLOAT, INT
+from .._dtype import BOOL, COMPLEX, FLOAT
 from .._registry import apply_fn, broadcast_shapes, op, type_name
 from .._tensor import Tensor
 from .conversion import _copy_strides as _layout_of, _laid_out
 from .creation import (
-    _as_int, _finish, _out_dtype, _sizes, _tp_name, dtype_arg, int_arg, scalar_arg, scalar_to, size_arg,
+    _as_int, _finish, _out_dtype, _sizes, _tp_name, cast_float, dtype_arg, int_arg, place, scalar_arg, scalar_to,
+    size_arg,
 )
 
 _DEFAULT_SEED = 67280421310721  # torch's default_rng_seed_val
@@ -79,11 +81,11 @@ class Generator:
         self._seed, self._count = (int(v) for v in np.asarray(new_state.detach()._data).view("<u8"))
         return self
 
-    def _draw(self) -> tuple:
-        """(seed, count) for the next draw, as the uint64 arrays the samplers take."""
+    def _draw(self) -> np.random.Generator:
+        """A numpy bit stream for the next draw: Philox keyed by the seed and the draw count."""
         count = self._count
         self._count += 1
-        return np.uint64(self._seed), np.uint64(count)
+        return np.random.Generator(np.random.Philox(key=[self._seed, count]))
 
 
 default_generator = Generator()
@@ -112,52 +114,27 @@ def set_rng_state(new_state) -> None:
 
 
 # ----------------------------------------------------------------- samplers
-def _key(seed, count):
-    """The threefry key of draw `count` of a generator seeded with `seed` (traced uint64s)."""
-    key = jax.random.key(seed, impl="threefry2x32")
-    key = jax.random.fold_in(key, (count >> 32).astype(jnp.uint32))
-    return jax.random.fold_in(key, (count & 0xFFFFFFFF).astype(jnp.uint32))
+# Samples are drawn on the host with numpy's Philox, keyed by (seed, draw count), and then
+# placed on the device: unlike jitted JAX samplers, this compiles nothing per shape.
+def _uniform(rng, shape, dtype) -> np.ndarray:
+    """Uniform on [0, 1) in `dtype` (complex: both parts so)."""
+    if dtype.is_complex:
+        real = dtype.to_real()
+        return (_uniform(rng, shape, real) + 1j * _uniform(rng, shape, real)).astype(dtype.np)
+    if dtype.itemsize >= 4:
+        return rng.random(shape, dtype=dtype.np)
+    digits = 11 if dtype is _dtype.float16 else 8  # multiples of 2**-digits are exact, and below 1
+    return (rng.integers(0, 2**digits, shape) * 2.0**-digits).astype(np.float32).astype(dtype.np)
 
 
-def _uniform(key, shape, np_dtype):
-    """Uniform on [0, 1); complex dtypes draw both parts so."""
-    if np.issubdtype(np_dtype, np.complexfloating):
-        real = np.finfo(np_dtype).dtype
-        k1, k2 = jax.random.split(key)
-        return jax.lax.complex(jax.random.uniform(k1, shape, real), jax.random.uniform(k2, shape, real))
-    return jax.random.uniform(key, shape, np_dtype)
-
-
-def _normal(key, shape, np_dtype):
-    """Standard normal; complex dtypes draw both parts with variance 1/2, as torch does."""
-    if np.issubdtype(np_dtype, np.complexfloating):
-        real = np.finfo(np_dtype).dtype
-        k1, k2 = jax.random.split(key)
-        scale = np.sqrt(0.5).astype(real)
-        return jax.lax.complex(jax.random.normal(k1, shape, real) * scale, jax.random.normal(k2, shape, real) * scale)
-    if np_dtype.itemsize < 4:  # half types sample in float32, then round
-        return jax.random.normal(key, shape, np.float32).astype(np_dtype)
-    return jax.random.normal(key, shape, np_dtype)
-
-
-@functools.lru_cache(maxsize=4096)
-def _sampler(kind, shape, np_dtype):
-    draw = {"uniform": _uniform, "normal": _normal}[kind]
-    return jax.jit(lambda seed, count: draw(_key(seed, count), shape, np_dtype))
-
-
-@functools.lru_cache(maxsize=4096)
-def _int_sampler(shape, np_dtype):
-    def draw(seed, count, low, high):
-        values = jax.random.randint(_key(seed, count), shape, low, high, jnp.int64)
-        return values.astype(np_dtype)
-
-    return jax.jit(draw)
-
-
-@functools.lru_cache(maxsize=1024)
-def _permuter(n, np_dtype):
-    return jax.jit(lambda seed, count: jax.random.permutation(_key(seed, count), n).astype(np_dtype))
+def _normal(rng, shape, dtype) -> np.ndarray:
+    """Standard normal in `dtype` (complex: each part with variance 1/2, as torch)."""
+    if dtype.is_complex:
+        parts = rng.standard_normal((2,) + tuple(shape)) * math.sqrt(0.5)
+        return (parts[0] + 1j * parts[1]).astype(dtype.np)
+    if dtype is _dtype.float64:
+        return rng.standard_normal(shape)
+    return cast_float(rng.standard_normal(shape, dtype=np.float32), dtype)
 
 
 def _generator(fn, generator, args=()) -> Generator:
@@ -172,10 +149,9 @@ def _generator(fn, generator, args=()) -> Generator:
     return generator
 
 
-def _sample(sampler, generator: Generator | None, device, *args):
-    """Run a jitted sampler for the generator's next draw on `device`."""
-    with jax.default_device(_device.jax_device(device)):
-        return sampler(*(generator or default_generator)._draw(), *args)
+def _stream(generator: Generator | None) -> np.random.Generator:
+    """The numpy bit stream of the generator's next draw."""
+    return (generator or default_generator)._draw()
 
 
 def _device_of(device, out):
@@ -202,7 +178,8 @@ def _check_shape(size):
 def _distribution(fn, kind, kernel, size, generator, out, dtype, device, requires_grad, strides=None):
     dtype = _floating(kernel, _out_dtype(fn, out, dtype) or _dtype.get_default_dtype())
     device = _device_of(device, out)
-    array = _sample(_sampler(kind, _check_shape(size), dtype.np), _generator(fn, generator), device)
+    sampler = _uniform if kind == "uniform" else _normal
+    array = place(sampler(_stream(generator), _check_shape(size), dtype), device)
     return _finish(fn, array, dtype, device, requires_grad, out, strides)
 
 
@@ -210,16 +187,16 @@ def rand(*args, size=None, generator=None, out=None, dtype=None, layout=None, de
          pin_memory=False) -> Tensor:
     """Samples uniform on [0, 1) (both parts, for complex dtypes). Implements `torch.rand`."""
     size = _sizes("rand", args, size) if args or size is not None else _no_size("rand")
-    return _distribution("rand", "uniform", "check_uniform_bounds", size, _generator("rand", generator, args), out, dtype_arg("rand", dtype),
-                         device, requires_grad)
+    return _distribution("rand", "uniform", "check_uniform_bounds", size, _generator("rand", generator, args), out,
+                         dtype_arg("rand", dtype), device, requires_grad)
 
 
 def randn(*args, size=None, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False) -> Tensor:
     """Standard normal samples (complex: each part with variance 1/2). Implements `torch.randn`."""
     size = _sizes("randn", args, size) if args or size is not None else _no_size("randn")
-    return _distribution("randn", "normal", "normal_kernel_cpu", size, _generator("randn", generator, args), out, dtype_arg("randn", dtype),
-                         device, requires_grad)
+    return _distribution("randn", "normal", "normal_kernel_cpu", size, _generator("randn", generator, args), out,
+                         dtype_arg("randn", dtype), device, requires_grad)
 
 
 def _no_size(fn):
@@ -315,7 +292,8 @@ def randint(low=0, high=None, size=None, *, generator=None, out=None, dtype=None
     _check_random_bounds(low, high, dtype)
     device = _device_of(device, out)
     generator = _generator("randint", generator, (low, high, size))
-    array = _sample(_int_sampler(size, dtype.np), generator, device, np.int64(low), np.int64(high))
+    values = _stream(generator).integers(low, high, size, dtype=np.int64)
+    array = place(values.astype(dtype.np), device)
     return _finish("randint", array, dtype, device, requires_grad, out)
 
 
@@ -326,7 +304,8 @@ def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=Non
         raise TypeError(f"randint_like(): argument 'input' (position 1) must be Tensor, not {_tp_name(input)}")
     if high is None:
         low, high = 0, low
-    result = randint(low, high, input._shape, generator=generator, dtype=dtype_arg("randint_like", dtype) or input.dtype,
+    dtype = dtype_arg("randint_like", dtype) or input.dtype
+    result = randint(low, high, input._shape, generator=generator, dtype=dtype,
                      device=device if device is not None else input.device, requires_grad=requires_grad)
     return _laid_out(result, _layout_of(input, memory_format))
 
@@ -350,7 +329,8 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     else:
         scalar_to(n - 1 if n > 0 else n, dtype)  # torch's overflow error for a too-small int dtype
     device = _device_of(device, out)
-    array = _sample(_permuter(n, dtype.np), _generator("randperm", generator, (n,)), device)
+    values = _stream(_generator("randperm", generator, (n,))).permutation(n)
+    array = place(values.astype(dtype.np), device)
     return _finish("randperm", array, dtype, device, requires_grad, out)
 
 
@@ -386,10 +366,12 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
                             "expected (float mean, float std, tuple of ints size)")
         mean, std = float(scalar_arg("normal", "mean", 1, mean)), float(scalar_arg("normal", "std", 2, std))
         _check_std(std)
-        noise = randn(size_arg("normal", (size,), varargs=False, pos=3), generator=generator,
-                      dtype=_out_dtype("normal", out, dtype_arg("normal", dtype)), device=_device_of(device, out))
-        value = _shifted("std", mean)(jnp.asarray(std, noise.dtype.np), noise._data)
-        return _finish("normal", value, noise.dtype, noise.device, requires_grad, out)
+        size = _check_shape(size_arg("normal", (size,), varargs=False, pos=3))
+        dtype = _out_dtype("normal", out, dtype_arg("normal", dtype)) or _dtype.get_default_dtype()
+        noise = _normal(_stream(_generator("normal", generator)), size, _floating("normal_kernel_cpu", dtype))
+        values = cast_float((noise if dtype.itemsize >= 4 else noise.astype(np.float32)) * std + mean, dtype)
+        device = _device_of(device, out)
+        return _finish("normal", place(values, device), dtype, device, requires_grad, out)
     # The result takes mean's dtype and device, or std's when mean is a number.
     like = mean if isinstance(mean, Tensor) else std
     if not isinstance(std, Tensor):
@@ -410,16 +392,6 @@ def normal(mean=0.0, std=1.0, size=None, *, generator=None, out=None, dtype=None
     return result
 
 
-@functools.lru_cache(maxsize=4096)
-def _bernoulli_fn(shape, np_dtype):
-    """1 where a uniform sample is below p (the last input), else 0, in `np_dtype`."""
-    def draw(seed, count, p):
-        u = jax.random.uniform(_key(seed, count), shape, jnp.float64 if p.dtype == jnp.float64 else jnp.float32)
-        return (u < p).astype(np_dtype)
-
-    return jax.jit(draw)
-
-
 @op(out=False)
 def bernoulli(input, p=None, *, generator=None, out=None):
     """Samples that are 1 with probability `input` (or the number `p`), else 0, in input's
@@ -430,8 +402,8 @@ def bernoulli(input, p=None, *, generator=None, out=None):
         if input.dtype.category != FLOAT:
             kernel = "bernoulli_tensor_cpu_p_" if input.dtype.category < FLOAT else "bernoulli_tensor_cpu_self_"
             raise _not_implemented(kernel, input.dtype)
-        probs = input.detach()._data
-        if probs.size and not bool(jnp.all((probs >= 0) & (probs <= 1))):
+        probs = np.asarray(input.detach()._data, np.float64 if input.dtype is _dtype.float64 else np.float32)
+        if probs.size and not np.all((probs >= 0) & (probs <= 1)):
             raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error "
                                "message be improved?  If so, please report an enhancement request to PyTorch.)")
         grad_name = "BernoulliBackward0"
@@ -440,30 +412,33 @@ def bernoulli(input, p=None, *, generator=None, out=None):
             raise TypeError("bernoulli() received an invalid combination of arguments - got (Tensor, Tensor), but "
                             "expected (Tensor input, float p)")
         p = float(scalar_arg("bernoulli", "p", 2, p))
+        if input.dtype.is_complex:
+            raise _not_implemented("bernoulli_scalar_cpu_", input.dtype)
         if not 0 <= p <= 1:
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p:g}")
-        probs = jnp.asarray(p, jnp.float64)
+        probs = p
         grad_name = "NotImplemented"  # torch has no derivative for bernoulli(input, p)
     dtype = input.dtype if out is None else out.dtype
-    fn = functools.partial(_bernoulli_fn(input._shape, dtype.np), *_generator("bernoulli", generator)._draw())
+    u = _stream(_generator("bernoulli", generator)).random(input._shape, np.float64 if p is not None or
+                                                             input.dtype is _dtype.float64 else np.float32)
+    sample = place((u < probs).astype(dtype.np), input.device)
     if out is not None:
-        return _finish("bernoulli", fn(probs), dtype, out.device, out=out)
+        return _finish("bernoulli", sample, dtype, out.device, out=out)
     # A sample does not depend on input's value: its gradient is zero, as in torch.
-    return apply_fn(grad_name, lambda x: fn(probs), (input,), dtype)
+    return apply_fn(grad_name, lambda x: sample, (input,), dtype)
 
 
-@functools.lru_cache(maxsize=1024)
-def _multinomial_fn(rows, n_categories, num_samples, replacement, np_dtype):
-    def draw(seed, count, probs):
-        key = _key(seed, count)
-        if replacement:
-            logits = jnp.log(probs)
-            return jax.random.categorical(key, logits, axis=-1, shape=(num_samples, rows)).T
-        # Without replacement, as torch: the top num_samples of p / q with q ~ Exp(1).
-        q = jax.random.exponential(key, probs.shape, np_dtype)
-        return jax.lax.top_k(probs / q, num_samples)[1]
-
-    return jax.jit(draw)
+def _multinomial_samples(rng, rows, num_samples, replacement) -> np.ndarray:
+    """Category indices for each row of non-negative weights."""
+    if not replacement:
+        # As torch: the top num_samples of p / q with q ~ Exp(1) (a Gumbel top-k).
+        keys = rows / rng.standard_exponential(rows.shape)
+        return np.argsort(-keys, axis=-1, kind="stable")[:, :num_samples]
+    cdf = np.cumsum(rows, axis=-1, dtype=np.float64)
+    cdf /= cdf[:, -1:]
+    u = rng.random((rows.shape[0], num_samples))
+    # Zero weights add empty steps to the cdf, which u < 1 never lands on.
+    return np.stack([np.searchsorted(c, v, side="right") for c, v in zip(cdf, u)]).reshape(len(rows), num_samples)
 
 
 @op(out=False)
@@ -497,7 +472,6 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
         raise RuntimeError("invalid multinomial distribution (encountering probability entry = infinity or NaN)")
     if np.any(rows.sum(-1) <= 0):
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-    draw = _multinomial_fn(rows.shape[0], n_categories, num_samples, replacement, compute)
-    samples = _sample(draw, _generator("multinomial", generator), input.device, rows)
-    samples = samples.reshape(input._shape[:-1] + (num_samples,)).astype(np.int64)
+    samples = _multinomial_samples(_stream(_generator("multinomial", generator)), rows, num_samples, replacement)
+    samples = place(samples.reshape(input._shape[:-1] + (num_samples,)).astype(np.int64), input.device)
     return _finish("multinomial", samples, _dtype.int64, input.device, out=out)

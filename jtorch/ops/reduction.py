@@ -21,7 +21,10 @@ from jax import lax
 
 from .. import _dtype
 from .._dtype import Promote, elementwise_dtypes, operand_key
-from .._registry import apply_fn, broadcast_shapes, check_same_device, convert, op, scalar_array, write_out
+from .._registry import (
+    OP_TABLE, apply_fn, assign_inplace, broadcast_shapes, check_same_device, convert, op, scalar_array, type_name,
+    write_out,
+)
 from .._tensor import Tensor
 
 
@@ -58,6 +61,8 @@ _VALUES_INDICES = ("values", "indices")
 RETURN_TYPES = {name: return_type(name, _VALUES_INDICES) for name in (
     "max", "min", "median", "nanmedian", "mode", "cummax", "cummin")}
 RETURN_TYPES["aminmax"] = return_type("aminmax", ("min", "max"))
+# torch returns e.g. torch.return_types.max_out when `out=` is given
+RETURN_TYPES.update({name + "_out": return_type(name + "_out", cls._fields) for name, cls in RETURN_TYPES.items()})
 
 
 # ---------------------------------------------------------------- helpers
@@ -109,8 +114,9 @@ def _expand(value, axes, keepdim, ndim):
     return jnp.expand_dims(value, tuple(range(ndim)) if axes is None else axes)
 
 
-def _count(mask, axes):
-    return jnp.sum(mask, axis=axes, keepdims=True, dtype=jnp.int64)
+def _count(mask, axes, dtype):
+    """How many elements `mask` selects along `axes` (kept), as `dtype`."""
+    return jnp.sum(mask, axis=axes, keepdims=True, dtype=jnp.int64).astype(dtype)
 
 
 def _isnan(x):
@@ -123,9 +129,15 @@ def _times_mask(value, mask):
     return value * jnp.where(mask, 1, 0).astype(value.dtype)
 
 
+def _masked(mask, value):
+    """where(mask, 0, value) kept as a value: a product with it stays a product (XLA
+    would fold it into a select, losing the sign of the zeros torch's products give)."""
+    return lax.optimization_barrier(jnp.where(mask, jnp.zeros_like(value), value))
+
+
 def _sgn(x):
-    """torch's sgn for real inputs: sign with 0 for NaN."""
-    return jnp.where(jnp.isnan(x), 0, jnp.sign(x))
+    """torch's sgn for real inputs: (x > 0) - (x < 0), so +0.0 for zeros and NaN."""
+    return (x > 0).astype(x.dtype) - (x < 0).astype(x.dtype)
 
 
 def _custom(forward, backward):
@@ -167,7 +179,8 @@ def _gather(x, index, axis):
 
 def _gather_bwd(axis, res, g):
     zeros, index = res
-    return _plus_zero(jnp.put_along_axis(zeros, index, g, axis, inplace=False, mode="add")), None
+    _, scatter_add = jax.vjp(lambda v: jnp.take_along_axis(v, index, axis), zeros)
+    return _plus_zero(scatter_add(g)[0]), None
 
 
 _gather.defvjp(lambda x, index, axis: (_gather(x, index, axis), (jnp.zeros_like(x), index)), _gather_bwd)
@@ -182,19 +195,19 @@ def _along(fn, x, axis):
 
 
 def _out(result, out):
-    return result if out is None else write_out(out, result)
-
-
-def _type_name(d):
-    from .._registry import type_name
-
-    return type_name(d)
+    """`result`, or `out` holding it (as a `<name>_out` named tuple for named results)."""
+    if out is None:
+        return result
+    written = write_out(out, result)
+    if isinstance(result, _StructSeq):
+        return RETURN_TYPES[type(result).__name__ + "_out"](written)
+    return written
 
 
 def _no_complex(name, input, kernel=None):
     """torch's error for kernels without complex support (not raised when there is no work)."""
     if input.dtype.is_complex and input.numel():
-        raise NotImplementedError(f'"{kernel or name}" not implemented for \'{_type_name(input.dtype)}\'')
+        raise NotImplementedError(f'"{kernel or name}" not implemented for \'{type_name(input.dtype)}\'')
 
 
 def _check_nonempty(name, input, axes):
@@ -234,17 +247,25 @@ def _reducer(name, axes, keepdim, compute, result):
 
 def _plus_zero(value):
     """-0.0 turned into 0.0: torch's sums start from +0.0, so they are never -0.0 (XLA
-    skips the addition for 0-d and one-element reductions). The gradient passes unchanged."""
+    starts from -0.0, or skips the addition for one element). The gradient passes unchanged."""
     if not jnp.issubdtype(value.dtype, jnp.inexact):
         return value
-    return value + lax.stop_gradient(jnp.where(value == 0, -value, jnp.zeros_like(value)))
+    return _positive_zero(value)
+
+
+@jax.custom_vjp
+def _positive_zero(value):
+    return jnp.where(value == 0, jnp.zeros_like(value), value)
+
+
+_positive_zero.defvjp(lambda value: (_positive_zero(value), None), lambda _, g: (g,))
 
 
 def _prod(x, axis, keepdims):
     """jnp.prod with torch's gradient: grad * result / input without zeros, else
     products of the elements before and after each one (zeros when a full product
     has several zeros)."""
-    if not jnp.issubdtype(x.dtype, jnp.inexact) or x.ndim == 0:
+    if not jnp.issubdtype(x.dtype, jnp.inexact) or x.ndim == 0 or x.size == 0:
         return jnp.prod(x, axis=axis, keepdims=keepdims)
 
     def backward(xs, r, g):
@@ -324,7 +345,7 @@ def _mean_dtype(name, input, dtype):
     if result.category < _dtype.FLOAT:
         raise RuntimeError(
             f"{name}(): could not infer output dtype. {'Optional' if dtype else 'Input'} dtype must be either a "
-            f"floating point or complex dtype. Got: {_type_name(result)}")
+            f"floating point or complex dtype. Got: {type_name(result)}")
     return result
 
 
@@ -352,11 +373,12 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     as nansum / count, hence DivBackward0)."""
     if not (dtype or input.dtype).category >= _dtype.FLOAT:
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
-                           f"{_type_name(input.dtype)}")
+                           f"{type_name(input.dtype)}")
+    axes = _axes(input, dim)
     if input.dtype.is_complex:
         raise RuntimeError("nansum on CPU does not support complex inputs")
     result = dtype or input.dtype
-    fn = _nanmean_fn(_axes(input, dim), bool(keepdim), _compute(result), result)
+    fn = _nanmean_fn(axes, bool(keepdim), _compute(result), result)
     return apply_fn("DivBackward0", fn, (input,), result)
 
 
@@ -524,7 +546,7 @@ def _amax_fn(axes, keepdim, largest):
         # torch's scale_grad_by_count: (grad / count) * mask, NaN for a NaN result.
         (x,) = xs
         mask = x == _expand(r, axes, keepdim, x.ndim)
-        grad = _times_mask(_expand(g, axes, keepdim, x.ndim) / _count(mask, axes), mask)
+        grad = _times_mask(_expand(g, axes, keepdim, x.ndim) / _count(mask, axes, g.dtype), mask)
         return (grad.astype(x.dtype),)
 
     return jax.jit(_custom(forward, backward))
@@ -599,10 +621,13 @@ def _aminmax_fn(axes, keepdim):
     return jax.jit(lambda x: (low(x), high(x)))
 
 
-@op()
-def aminmax(input, *, dim=None, keepdim=False):
+@op(out=False)
+def aminmax(input, *, dim=None, keepdim=False, out=None):
     """(min, max) over `dim` (all elements by default). Implements `torch.aminmax`."""
-    axes = None if dim is None else (_axis(input, dim),) if input.dim() else (_axis(input, dim), ())[1]
+    axes = None
+    if dim is not None:
+        axis = _axis(input, dim)
+        axes = (axis,) if input.dim() else ()
     _no_complex("aminmax", input, "aminmax_cpu")
     if input.numel() == 0:
         if axes is None:
@@ -611,7 +636,7 @@ def aminmax(input, *, dim=None, keepdim=False):
         if input._shape[axes[0]] == 0:
             raise IndexError(f"aminmax: Expected reduction dim {axes[0]} to have non-zero size.")
     result = apply_fn("AminmaxBackward0", _aminmax_fn(axes, bool(keepdim)), (input,), (input.dtype,) * 2)
-    return RETURN_TYPES["aminmax"](result)
+    return _out(RETURN_TYPES["aminmax"](result), out)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -758,7 +783,7 @@ _EMPTY_MEDIAN = {"int64": -2 ** 63, "int32": -2 ** 31, "int16": 0, "int8": 0, "u
 def _median(name, input, dim, keepdim, ignore_nan, out):
     def check_dtype():
         if input.dtype is _dtype.bool or input.dtype.is_complex:
-            raise NotImplementedError(f'"{name}_cpu" not implemented for \'{_type_name(input.dtype)}\'')
+            raise NotImplementedError(f'"{name}_cpu" not implemented for \'{type_name(input.dtype)}\'')
 
     grad = "NanmedianBackward" if ignore_nan else "MedianBackward"
     if dim is None:
@@ -944,15 +969,15 @@ def _norm_backward(p, axes, keepdim):
         if p == 1:
             return (_sgn(x) * g,)
         if p == 2:
-            return (g * jnp.where(norm == 0, 0, x / norm),)
+            return (g * _masked(norm == 0, x / norm),)
         if math.isinf(p):
             mask = (jnp.abs(x) == norm) | jnp.isnan(x)
-            return (_sgn(x) * _times_mask(g / _count(mask, axes), mask),)
+            return (_sgn(x) * _times_mask(g / _count(mask, axes, g.dtype), mask),)
         if p < 1:
-            scaled = _sgn(x) * jnp.where(x == 0, 0, jnp.abs(x) ** (p - 1))
+            scaled = _sgn(x) * _masked(x == 0, jnp.abs(x) ** (p - 1))
             return (scaled * g * norm ** (1 - p),)
         scaled = _sgn(x) * jnp.abs(x) ** (p - 1) if p < 2 else x * jnp.abs(x) ** (p - 2)
-        return (scaled * jnp.where(norm == 0, 0, g / norm ** (p - 1)),)
+        return (scaled * _masked(norm == 0, g / norm ** (p - 1)),)
 
     return backward
 
@@ -961,6 +986,8 @@ def _norm_backward(p, axes, keepdim):
 def _vector_norm_fn(p, axes, keepdim, compute, result):
     def forward(x):
         a = jnp.abs(x)
+        if jnp.iscomplexobj(x):  # |z| is infinite when a part is (XLA's abs gives NaN for nan+infj)
+            a = jnp.where(jnp.isinf(x.real) | jnp.isinf(x.imag), jnp.inf, a)
         if p == 0:
             return jnp.sum(a != 0, axis=axes, keepdims=keepdim).astype(a.dtype)
         if p == math.inf:
@@ -988,10 +1015,13 @@ def _nuclear_norm_fn(axes, keepdim, compute, result):
     return jax.jit(nuclear)
 
 
-def _vector_norm(input, p, axes, keepdim, dtype):
+def _check_norm_dtype(input):
     if input.dtype.category < _dtype.FLOAT:
         raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
-                           f"{_type_name(input.dtype)}")
+                           f"{type_name(input.dtype)}")
+
+
+def _vector_norm(input, p, axes, keepdim, dtype):
     p = float(p)
     if p < 0 or math.isinf(p):
         if input.numel() == 0:
@@ -1004,7 +1034,9 @@ def _vector_norm(input, p, axes, keepdim, dtype):
                                        "this dimension is empty and the operation does not have an identity")
     source = dtype or input.dtype
     result = source.to_real()
-    fn = _vector_norm_fn(p, axes, bool(keepdim), _compute(source), result)
+    # torch's CPU norm kernels accumulate float32 in float64 (its acc_type).
+    compute = {"float32": _dtype.float64, "complex64": _dtype.complex128}.get(source.name, _compute(source))
+    fn = _vector_norm_fn(p, axes, bool(keepdim), compute, result)
     return apply_fn("LinalgVectorNormBackward0", fn, (input,), result, saved=(input,))
 
 
@@ -1012,6 +1044,9 @@ def _vector_norm(input, p, axes, keepdim, dtype):
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     """The legacy norm: a vector p-norm over `dim` (all elements by default), 'fro'
     for the 2-norm and 'nuc' for the nuclear norm of matrices. Implements `torch.norm`."""
+    matrix = isinstance(p, str) and (p != "fro" or isinstance(dim, (tuple, list)) and len(dim) > 2)
+    if not matrix:
+        _check_norm_dtype(input)  # torch checks the dtype of vector norms before the dims
     axes = _axes(input, dim)
     if isinstance(p, str):
         count = 1 if dim is None or isinstance(dim, int) else len(dim)
@@ -1026,18 +1061,21 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
             raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
         source = dtype or input.dtype
         fn = _nuclear_norm_fn(axes, bool(keepdim), _compute(source), source.to_real())
-        # torch computes the nuclear norm as the sum of the singular values.
-        return _out(apply_fn("SumBackward1", fn, (input,), source.to_real()), out)
+        # torch sums the singular values (and with keepdim permutes the kept dims back).
+        grad_name = "PermuteBackward0" if keepdim else "SumBackward1"
+        return _out(apply_fn(grad_name, fn, (input,), source.to_real()), out)
     return _out(_vector_norm(input, 2.0 if p is None else p, axes, keepdim, dtype), out)
 
 
 @functools.lru_cache(maxsize=4096)
 def _logsumexp_fn(axes, keepdim, compute, result):
     def forward(x):
-        # torch: amax, with infinite maxima replaced by 0, shifts the exponentials.
+        # torch: amax, with infinite maxima replaced by 0, shifts the exponentials; each
+        # step rounds to the input dtype, the sum accumulates in float32 for halves.
         shift = jnp.max(x, axis=axes, keepdims=True) if x.size else jnp.zeros((1,) * x.ndim, x.dtype)
         shift = lax.stop_gradient(jnp.where(jnp.isinf(shift), 0, shift))
-        total = jnp.log(jnp.sum(jnp.exp(x - shift), axis=axes, keepdims=True)) + shift
+        total = jnp.sum(jnp.exp(x - shift), axis=axes, keepdims=True, dtype=compute.np).astype(x.dtype)
+        total = jnp.log(total) + shift
         return _keep(total, axes if axes is not None else tuple(range(x.ndim)), keepdim)
 
     def backward(xs, r, g):
@@ -1046,7 +1084,7 @@ def _logsumexp_fn(axes, keepdim, compute, result):
         return (_expand(g, axes, keepdim, x.ndim) * jnp.exp(x - _expand(r, axes, keepdim, x.ndim)),)
 
     fn = _custom(forward, backward)
-    return jax.jit(lambda x: convert(fn(convert(x, compute)), result))
+    return jax.jit(lambda x: fn(convert(x, result)))
 
 
 @op()
@@ -1060,35 +1098,83 @@ def logsumexp(input, dim, keepdim=False):
 
 
 # ---------------------------------------------------------------- scans
+def _logcumsumexp(x, axis):
+    """lax.cumlogsumexp with torch's gradient (TensorFlow's formula: reverse
+    logcumsumexps of log|grad| - result, for the positive and negative parts)."""
+
+    def reverse(v):
+        return jnp.flip(lax.cumlogsumexp(jnp.flip(v, axis), axis), axis)
+
+    def backward(xs, result, g):
+        (x,) = xs
+        lowest = jnp.finfo(g.dtype).min
+        log_abs = jnp.log(jnp.abs(g))
+        positive = jnp.exp(reverse(jnp.where(g > 0, log_abs, lowest) - result) + x)
+        negative = jnp.exp(reverse(jnp.where(g < 0, log_abs, lowest) - result) + x)
+        return (positive - negative,)
+
+    if x.ndim == 0 or x.size == 0:  # torch passes the gradient through unchanged
+        return lax.cumlogsumexp(x, axis)
+    return _custom(lambda v: lax.cumlogsumexp(v, axis), backward)(x)
+
+
 @functools.lru_cache(maxsize=4096)
 def _scan_fn(name, axis, compute, result):
-    scan = {"cumsum": jnp.cumsum, "cumprod": jnp.cumprod, "logcumsumexp": lambda x, axis: lax.cumlogsumexp(x, axis)}
-    scan = scan[name]
+    scan = {"cumsum": jnp.cumsum, "cumprod": jnp.cumprod, "logcumsumexp": _logcumsumexp}[name]
     return jax.jit(lambda x: convert(_along(lambda v, a: scan(convert(v, compute), axis=a), x, axis), result))
 
 
-@op(inplace=True)
-def cumsum(input, dim, *, dtype=None):
-    """Cumulative sum along `dim`; integer and bool inputs give int64. Implements `torch.cumsum`."""
+def _cumulative(name, grad_name, input, dim, dtype):
     result = _sum_dtype(input, dtype)
-    return apply_fn("CumsumBackward0", _scan_fn("cumsum", _axis(input, dim), _compute(result), result), (input,),
-                    result)
+    axis = _axis(input, dim)
+    if result is _dtype.bool and input.dim() and input.numel():
+        raise NotImplementedError(f'"{name}_out_cpu" not implemented for \'Bool\'')
+    return apply_fn(grad_name, _scan_fn(name, axis, _compute(result), result), (input,), result,
+                    saved=(input,) if name == "cumprod" else ())
 
 
-@op(inplace=True)
-def cumprod(input, dim, *, dtype=None):
+def _cumulative_(name, grad_name, self, dim, dtype):
+    """The in-place variant, computed in self's dtype as torch does."""
+    if dtype is not None and dtype is not self.dtype:
+        raise RuntimeError(f"Bad in-place call: input tensor dtype {self.dtype} and output tensor dtype {dtype} "
+                           "should match")
+    return assign_inplace(self, _cumulative(name, grad_name, self, dim, self.dtype))
+
+
+@op(out=False)
+def cumsum(input, dim, *, dtype=None, out=None):
+    """Cumulative sum along `dim`; integer and bool inputs give int64 (with `out=`, the
+    out tensor's dtype). Implements `torch.cumsum`."""
+    dtype = dtype or (out.dtype if isinstance(out, Tensor) else None)
+    return _out(_cumulative("cumsum", "CumsumBackward0", input, dim, dtype), out)
+
+
+@op(out=False)
+def cumprod(input, dim, *, dtype=None, out=None):
     """Cumulative product along `dim`. Implements `torch.cumprod`."""
-    result = _sum_dtype(input, dtype)
-    return apply_fn("CumprodBackward0", _scan_fn("cumprod", _axis(input, dim), _compute(result), result), (input,),
-                    result, saved=(input,))
+    dtype = dtype or (out.dtype if isinstance(out, Tensor) else None)
+    return _out(_cumulative("cumprod", "CumprodBackward0", input, dim, dtype), out)
+
+
+def cumsum_(self, dim, *, dtype=None):
+    return _cumulative_("cumsum", "CumsumBackward0", self, dim, dtype)
+
+
+def cumprod_(self, dim, *, dtype=None):
+    return _cumulative_("cumprod", "CumprodBackward0", self, dim, dtype)
+
+
+OP_TABLE["torch.cumsum"].inplace_function = cumsum_
+OP_TABLE["torch.cumprod"].inplace_function = cumprod_
 
 
 @op()
 def logcumsumexp(input, dim):
     """log(cumsum(exp(input))) along `dim`. Implements `torch.logcumsumexp`."""
+    axis = _axis(input, dim)
     if input.dtype.category < _dtype.FLOAT:
-        raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for \'{_type_name(input.dtype)}\'')
-    fn = _scan_fn("logcumsumexp", _axis(input, dim), _compute(input.dtype), input.dtype)
+        raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for \'{type_name(input.dtype)}\'')
+    fn = _scan_fn("logcumsumexp", axis, _compute(input.dtype), input.dtype)
     return apply_fn("LogcumsumexpBackward0", fn, (input,), input.dtype, saved=(input,))
 
 
@@ -1106,28 +1192,31 @@ def _cum_extreme_fn(axis, largest):
         shape[axis] = x.shape[axis]
         positions = jnp.broadcast_to(jnp.arange(x.shape[axis]).reshape(shape), x.shape)
         _, index = lax.associative_scan(combine, (x, positions), axis=axis)
-        return jnp.take_along_axis(x, index, axis), index.astype(jnp.int64)
+        return _gather(x, index, axis), index.astype(jnp.int64)
 
     return jax.jit(lambda x: _along(forward, x, axis))
 
 
-def _cum_extreme(name, largest, input, dim):
+def _cum_extreme(name, largest, input, dim, out):
+    if input.numel() == 0:  # torch returns empty results without looking at `dim`
+        dim = 0
     _no_complex(name, input, f"{name}_cpu")
     result = apply_fn(f"{name.capitalize()}Backward0", _cum_extreme_fn(_axis(input, dim), largest), (input,),
                       (input.dtype, _dtype.int64))
-    return RETURN_TYPES[name](result)
+    return _out(RETURN_TYPES[name](result), out)
 
 
-@op()
-def cummax(input, dim):
-    """(values, indices) of the running maximum along `dim`. Implements `torch.cummax`."""
-    return _cum_extreme("cummax", True, input, dim)
+@op(out=False)
+def cummax(input, dim, *, out=None):
+    """(values, indices) of the running maximum along `dim` (the index moves to every
+    element >= the maximum so far, and to every NaN). Implements `torch.cummax`."""
+    return _cum_extreme("cummax", True, input, dim, out)
 
 
-@op()
-def cummin(input, dim):
+@op(out=False)
+def cummin(input, dim, *, out=None):
     """(values, indices) of the running minimum along `dim`. Implements `torch.cummin`."""
-    return _cum_extreme("cummin", False, input, dim)
+    return _cum_extreme("cummin", False, input, dim, out)
 
 
 # ---------------------------------------------------------------- boolean reductions

@@ -95,12 +95,6 @@ def scalar_dtype():
     return _dtype.float64 if _dtype.get_default_dtype() == _dtype.float64 else _dtype.float32
 
 
-def scalar_tensor(value, dtype=None):
-    from ..ops.creation import tensor
-
-    return tensor(float(value), dtype=dtype or scalar_dtype())
-
-
 def to_scalar(x):
     """A hyperparameter as a Python float (a 1-element Tensor lr is read once per step).
 
@@ -137,6 +131,15 @@ def reject_sparse(name, params):
             raise RuntimeError(f"{name} does not support sparse gradients")
 
 
+def _committed(arrays):
+    """Commit fresh (uncommitted) state arrays to the parameter's device: jit's cache key
+    includes committedness, so the first step would otherwise compile a second time."""
+    if all(a is None or a.committed for a in arrays):
+        return arrays
+    sharding = arrays[0].sharding
+    return tuple(a if a is None or a.committed else jax.device_put(a, sharding) for a in arrays)
+
+
 class KernelOptimizer(Optimizer):
     """An optimizer whose step is `kernel` applied to every parameter of a group, jitted once.
 
@@ -171,7 +174,7 @@ class KernelOptimizer(Optimizer):
             if len(s) == 0:
                 self._init_state(group, p, s)
         scalars, per_param_static = self._prepare(group, states)
-        arrays = [(p._data, p._grad._data, *(s[k]._data if k in s else None for k in self.state_keys))
+        arrays = [_committed((p._data, p._grad._data, *(s[k]._data if k in s else None for k in self.state_keys)))
                   for p, s in zip(params, states)]
         results = run_kernel(type(self).kernel, arrays, scalars, self._hyper(group), self._static(group),
                              per_param_static)

@@ -12,6 +12,13 @@ def _scalar(x):
     return x.item() if isinstance(x, Tensor) else x
 
 
+def _add_scaled_(target, other, alpha):
+    """`target.add_(other, alpha=alpha)`, written as `target.add_(other * alpha)`: jtorch
+    compiles `add` once per distinct alpha value, and L-BFGS uses a new alpha every time.
+    (torch fuses the multiply-add, so the last bit may differ.)"""
+    return target.add_(other * _scalar(alpha))
+
+
 def _cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
     """Minimiser of the cubic interpolating (x1, f1, g1) and (x2, f2, g2), clipped to bounds."""
     if bounds is not None:
@@ -152,7 +159,7 @@ class LBFGS(Optimizer):
             if p.is_complex():
                 p = view_as_real(p)
             numel = p.numel()
-            p.add_(update[offset:offset + numel].view_as(p), alpha=_scalar(step_size))
+            _add_scaled_(p, update[offset:offset + numel].view_as(p), step_size)
             offset += numel
         if offset != self._numel():
             raise AssertionError(f"Expected offset {offset} to equal {self._numel()}")
@@ -239,11 +246,11 @@ class LBFGS(Optimizer):
                 q = flat_grad.neg()
                 for i in range(num_old - 1, -1, -1):
                     al[i] = old_stps[i].dot(q) * ro[i]
-                    q.add_(old_dirs[i], alpha=_scalar(-al[i]))
+                    _add_scaled_(q, old_dirs[i], -al[i])
                 d = r = q * H_diag
                 for i in range(num_old):
                     be_i = old_dirs[i].dot(r) * ro[i]
-                    r.add_(old_stps[i], alpha=_scalar(al[i] - be_i))
+                    _add_scaled_(r, old_stps[i], al[i] - be_i)
 
             if prev_flat_grad is None:
                 prev_flat_grad = flat_grad.clone()

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 
-
 from ..ops.creation import tensor as _tensor, zeros_like
-from ._common import KernelOptimizer, addcdiv, addcmul, advance_steps, check_lr, f, host_values, lerp, scalar_dtype, \
-    to_scalar
+from ._common import (KernelOptimizer, addcdiv, addcmul, advance_steps, check_lr, f, host_values, lerp,
+                      scalar_dtype, to_scalar)
 from .adamax import check_betas
 
 
@@ -74,6 +73,3 @@ class NAdam(KernelOptimizer):
     def _hyper(self, group):
         beta1, beta2 = group["betas"]
         return {**super()._hyper(group), "eps": group["eps"], "beta1": beta1, "beta2": beta2}
-
-
-
