@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 
 from .grad_mode import STATE, no_grad
-from .tape import Node, grad_edge
+from .tape import Node, _grad_mode as _mode, grad_edge
 
 
 class FunctionCtx:
@@ -86,18 +86,6 @@ def _zeros(shape, dtype):
     from ..ops.creation import zeros
 
     return zeros(shape, dtype=dtype)
-
-
-class _mode:
-    def __init__(self, enabled):
-        self.enabled = enabled
-
-    def __enter__(self):
-        self.saved = STATE.enabled
-        STATE.enabled = self.enabled
-
-    def __exit__(self, *exc):
-        STATE.enabled = self.saved
 
 
 @functools.cache
