@@ -53,6 +53,7 @@ swapaxes = swapdims = transpose
 moveaxis = movedim
 divide = div
 strided = "torch.strided"
+from math import e, inf, nan, pi  # noqa: E402
 from .ops.conversion import (  # noqa: E402
     channels_last, channels_last_3d, contiguous_format, memory_format, preserve_format,
 )

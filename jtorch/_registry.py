@@ -161,18 +161,24 @@ def write_into(target: Tensor, value, result_dtype, *, inplace: bool, grad_input
         )
     check_overlap(target, grad_inputs)
     shape = tuple(value.shape)
-    if inplace and shape != target._shape:  # in-place checks the shape first, out= the dtype
-        raise RuntimeError(f"output with shape {list(target._shape)} doesn't match the broadcast shape {list(shape)}")
-    if not _dtype.can_cast(result_dtype, target.dtype):
-        raise RuntimeError(
-            f"result type {type_name(result_dtype)} can't be cast to the desired output type {type_name(target.dtype)}"
-        )
+    check_target(target, result_dtype, shape, inplace)
     if shape != target._shape:
         resize_out(target, shape)
     if value.dtype != target.dtype.np:
         value = cast(value, target.dtype)
     target._write(value)
     return target
+
+
+def check_target(target: Tensor, result_dtype, shape, inplace: bool):
+    """torch's checks of an op's output: an in-place op may not change its shape, and the
+    result dtype must cast to the output's (in that order)."""
+    if inplace and tuple(shape) != target._shape:
+        raise RuntimeError(f"output with shape {list(target._shape)} doesn't match the broadcast shape {list(shape)}")
+    if not _dtype.can_cast(result_dtype, target.dtype):
+        raise RuntimeError(
+            f"result type {type_name(result_dtype)} can't be cast to the desired output type {type_name(target.dtype)}"
+        )
 
 
 def resize_out(target: Tensor, shape):
@@ -219,6 +225,17 @@ def convert(array, dtype: _dtype.dtype):
 
 
 # ---------------------------------------------------------------- pointwise ops
+_HALF_DTYPES = (_dtype.float16, _dtype.bfloat16)
+
+
+def to_compute(array, compute, via, exact_scalar=False):
+    """`array` cast to the computation dtype, rounded to the dtype `via` first unless it is
+    an exact scalar (one element)."""
+    if via is not None and not (exact_scalar and array.size == 1):
+        array = convert(array, via)
+    return convert(array, compute)
+
+
 def _signature(body):
     """(operand names, static names with defaults) from a body's signature: positional
     parameters are operands (Tensors or numbers); keyword-only ones are static."""
@@ -232,7 +249,7 @@ def _signature(body):
 
 
 def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=True, method=True,
-              namespace="torch", promote_operands=None, saves=(), check=None):
+              namespace="torch", promote_operands=None, saves=(), check=None, exact_scalar=None):
     """Declare an elementwise op whose JAX `body` sees arrays in the computation dtype.
 
     `promote_operands` names the operands that take part in type promotion (default:
@@ -243,12 +260,16 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
     `check(keys, result_dtype, *static)` raises torch's errors for unsupported operand
     dtypes (`keys` as `_dtype.operand_key` gives them); the hot paths run it only when
     they first see a dtype combination.
+    Operands of a float16/bfloat16 op are rounded to that dtype before the body computes
+    in float32, as torch casts them, except the operand named `exact_scalar` when it has
+    one element (torch's mul and div kernels read such a scalar at full precision).
     """
 
     def declare(body):
         op_name = name or body.__name__.rstrip("_")
         operands, static_defaults = _signature(body)
         operand_names = [n for n, _ in operands]
+        exact_index = operand_names.index(exact_scalar) if exact_scalar else -1
         promoted = tuple(n in (promote_operands or operand_names) for n in operand_names)
         static_names = tuple(static_defaults)
         default_static = tuple(static_defaults.values())
@@ -278,8 +299,12 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
             if fn is None:
                 kwargs = dict(zip(static_names, static))
 
+                # torch casts operands to a float16/bfloat16 result dtype before computing in float32.
+                via = result if compute is not result and result in _HALF_DTYPES else None
+
                 def run(*arrays):
-                    args = [convert(a, compute) if p and a is not None else a for p, a in zip(promoted, arrays)]
+                    args = [to_compute(a, compute, via, i == exact_index) if p and a is not None else a
+                            for i, (p, a) in enumerate(zip(promoted, arrays))]
                     return convert(body(*args, **kwargs), result)
 
                 fn = cache[key] = jax.jit(run)
@@ -310,8 +335,12 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
             tensors = [v if isinstance(v, Tensor) else None for v in values]
             keys = tuple(_dtype.operand_key(v) if p else None for p, v in zip(promoted, values))
             compute, result = elementwise_dtypes(keys, promote)
+            kernel_error = None
             if check is not None:
-                check(keys, result, *static)
+                try:
+                    check(keys, result, *static)
+                except NotImplementedError as error:  # torch looks up its kernel after the shape and cast checks
+                    kernel_error = error
             arrays = []
             for v, t, p in zip(values, tensors, promoted):
                 if t is not None:
@@ -331,6 +360,12 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
                     elif t._shape != shape:
                         broadcast_shapes(*(t._shape for t in tensors if t is not None))
                         break
+            if kernel_error is not None:
+                target = inplace_target if inplace_target is not None else out_tensor
+                if target is not None:
+                    shape = broadcast_shapes(*(t._shape for t in tensors if t is not None))
+                    check_target(target, result, shape, inplace_target is not None)
+                raise kernel_error
             fn = jitted(static, compute, result)
             value = fn(*arrays)
             if inplace_target is not None:
@@ -390,7 +425,7 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
                     arrays, device, shape = (scalar_array(a, compute), b._data), b._storage.device, b._shape
                 else:
                     return apply((a, b), default_static, None, None)
-            elif b.__class__ in _PY_SCALARS:
+            elif b.__class__ in _PY_SCALARS and isinstance(a, Tensor):
                 fn, result, compute = fast_entry(a, b)
                 arrays, device, shape = (a._data, scalar_array(b, compute)), a._storage.device, a._shape
             else:
@@ -406,6 +441,8 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
             entry = same_dtype.get(a.dtype)
             if entry is None:
                 compute, result = elementwise_dtypes(((a.dtype, False),), promote)
+                if check is not None:
+                    check(((a.dtype, False),), result, *default_static)
                 entry = same_dtype[a.dtype] = (jitted(default_static, compute, result), result, compute)
             fn, result = entry[0], entry[1]
             array = a._data

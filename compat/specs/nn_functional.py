@@ -53,16 +53,18 @@ def _glu(draw, spec):
 
 INPLACE = ({}, {"inplace": True})
 ACTIVATIONS = [
-    act("sigmoid", FLOATS + INTS),
+    # F.sigmoid is torch.sigmoid itself, covered by the pointwise "sigmoid" spec
     act("tanh", FLOATS + INTS),
     act("relu", FLOATS + INTS, kwargs=INPLACE),
     act("relu6", FLOATS + SOME_INTS, kwargs=INPLACE),
     act("hardtanh", FLOATS + SOME_INTS, kwargs=({}, {"min_val": -0.5, "max_val": 2.0}, {"min_val": 2.0, "max_val": 1.0},
                                                  {"inplace": True})),
     act("leaky_relu", kwargs=({}, {"negative_slope": 0.2}, {"negative_slope": 0.3, "inplace": True})),
-    act("elu", kwargs=({}, {"alpha": 0.5}, {"alpha": 1.5, "inplace": True})),
-    act("selu", kwargs=INPLACE),
-    act("celu", kwargs=({}, {"alpha": 0.5}, {"alpha": 2.0, "inplace": True})),
+    # domain "small" (no NaN): torch's elu gradient at a NaN input is NaN in its vectorised
+    # CPU loop and finite in its scalar tail loop, so it depends on the tensor's length
+    act("elu", kwargs=({}, {"alpha": 0.5}, {"alpha": 1.5, "inplace": True}), domain="small"),
+    act("selu", kwargs=INPLACE, domain="small"),
+    act("celu", kwargs=({}, {"alpha": 0.5}, {"alpha": 2.0, "inplace": True}), domain="small"),
     act("gelu", kwargs=({}, {"approximate": "tanh"}, {"approximate": "bad"})),
     act("silu", kwargs=INPLACE),
     act("mish", kwargs=INPLACE),
@@ -71,13 +73,16 @@ ACTIVATIONS = [
     act("softplus", kwargs=({}, {"beta": 2.0}, {"beta": 0.5, "threshold": 3.0})),
     act("softsign", FLOATS + INTS),
     act("tanhshrink", FLOATS + INTS),
-    act("logsigmoid"),
+    # torch's float16 CPU kernel rounds intermediates to half (3e-3 relative error)
+    act("logsigmoid", tol=(4e-3, 1e-5)),
     OpSpec(F + "threshold", dtypes=FLOATS + SOME_INTS, variants="f",
            sample=sampler(lambda draw, spec: _threshold(draw, spec))),
     OpSpec(F + "glu", dtypes=FLOATS + SOME_INTS, variants="f", sample=_glu),
     OpSpec(F + "softmax", dtypes=FLOATS + SOME_INTS, variants="f", sample=_with_dim,
            kwargs=({}, {"dtype": None}), domain="small"),
-    OpSpec(F + "log_softmax", dtypes=FLOATS + SOME_INTS, variants="f", sample=_with_dim, domain="small"),
+    # torch's float16 CPU kernel rounds its log-sum-exp to half (absolute error up to ~1e-3)
+    OpSpec(F + "log_softmax", dtypes=FLOATS + SOME_INTS, variants="f", sample=_with_dim, domain="small",
+           tol=(1e-2, 1e-3)),
     OpSpec(F + "softmin", dtypes=FLOATS + SOME_INTS, variants="f", sample=_with_dim, domain="small"),
 ]
 

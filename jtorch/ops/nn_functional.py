@@ -114,9 +114,11 @@ def _relu_body(input, *, _unused=None):
 
 @_activation("hardtanh", "HardtanhBackward0")
 def _hardtanh_body(input, *, min_val, max_val):
-    lo, hi = jnp.asarray(min_val, input.dtype), jnp.asarray(max_val, input.dtype)
-    return _custom_grad(lambda x: jnp.where(x < lo, lo, jnp.where(x > hi, hi, x)),
-                        lambda x, g: jnp.where((x <= lo) | (x >= hi), _zero(g), g))(input)
+    def value(x):
+        lo, hi = jnp.asarray(min_val, x.dtype), jnp.asarray(max_val, x.dtype)
+        return jnp.where(x < lo, lo, jnp.where(x > hi, hi, x))
+
+    return _custom_grad(value, lambda x, g: jnp.where((x <= min_val) | (x >= max_val), _zero(g), g))(input)
 
 
 @op(namespace=_NS, method=False, out=False)
@@ -153,6 +155,8 @@ def _elu_math(x, alpha, scale, input_scale):
         return jnp.where(x > 0, x * scale, jnp.expm1(x * input_scale) * (alpha * scale))
 
     def derivative(x, g):
+        # Differences from torch: for a NaN input torch's scalar loop gives g * scale and its
+        # vectorised loop NaN (it depends on the tensor's length); this follows the scalar loop.
         return jnp.where(x <= 0, g * input_scale * (alpha * scale) * jnp.exp(x * input_scale), g * scale)
 
     return _custom_grad(value, derivative)(x)
@@ -348,7 +352,7 @@ def logsigmoid(input):
 
 @_activation("threshold", "ThresholdBackward0", "ThresholdBackward1")
 def _threshold_body(input, *, threshold, value):
-    return _custom_grad(lambda x: jnp.where(x > threshold, x, jnp.asarray(value).astype(x.dtype)),
+    return _custom_grad(lambda x: jnp.where(x <= threshold, jnp.asarray(value).astype(x.dtype), x),
                         lambda x, g: jnp.where(x <= threshold, _zero(g), g))(input)
 
 

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import builtins
 import functools
+import math
 
 import jax
 import jax.numpy as jnp
+import ml_dtypes
 import numpy as np
 from jax import lax
 
 from .. import _dtype
 from .._dtype import BOOL, COMPLEX, FLOAT, INT, Promote, elementwise_dtypes
-from .._registry import OP_TABLE, op, pointwise, type_name
+from .._registry import OP_TABLE, assign_inplace, broadcast_shapes, check_target, op, pointwise, type_name
 from .._tensor import Tensor
 
 DEFAULT, INT_TO_FLOAT, ALWAYS_BOOL = Promote.DEFAULT, Promote.INT_TO_FLOAT, Promote.ALWAYS_BOOL
@@ -24,8 +26,17 @@ def _common(keys) -> _dtype.dtype:
     return elementwise_dtypes(keys, NO_OPMATH)[1]
 
 
+def _require_operands(op_name, keys):
+    """torch's TypeError for an operand that is neither a Tensor nor a Number (None)."""
+    if None in keys:
+        position = keys.index(None)
+        raise TypeError(f"{op_name}(): argument '{('input', 'other')[position]}' (position {position + 1}) must be "
+                        "Tensor, not NoneType")
+
+
 def _require_tensors(op_name, keys, names):
     """torch's TypeError for a Python number where the op takes only Tensors."""
+    _require_operands(op_name, keys)
     for position, (key, arg) in enumerate(zip(keys, names), 1):
         if isinstance(key, int):
             raise TypeError(f"{op_name}(): argument '{arg}' (position {position}) must be Tensor, not "
@@ -46,7 +57,34 @@ def _kernel_check(kernel, *missing, tensors=(), op_name=None):
     return check
 
 
-def _check_alpha(keys, result, alpha):
+def _operands_check(op_name):
+    def check(keys, result, *static):
+        _require_operands(op_name, keys)
+
+    return check
+
+
+def _check_scalar_fits(value, dtype: _dtype.dtype):
+    """torch's checked conversion of a Python number to `dtype` (for alpha and pow's exponent)."""
+    if isinstance(value, (complex, np.complexfloating)):
+        return
+    if dtype.category == INT:
+        info = np.iinfo(dtype.np)
+        low = -info.max if info.min == 0 else info.min  # negative values wrap into unsigned types
+        fits = not isinstance(value, (float, np.floating)) and low <= value <= info.max
+    elif dtype in (_dtype.float16, _dtype.bfloat16):
+        fits = not math.isfinite(value) or builtins.abs(value) <= float(ml_dtypes.finfo(dtype.np).max)
+    else:
+        return
+    if not fits:
+        c_name = "c10::Half" if dtype is _dtype.float16 else "c10::BFloat16" if dtype is _dtype.bfloat16 \
+            else f"{dtype.name}_t"
+        raise RuntimeError(f"value cannot be converted to type {c_name} without overflow")
+
+
+def _check_alpha(keys, result, alpha, kernel_alpha=None):
+    """torch's checks of add's alpha; the kernel gets `kernel_alpha` (-alpha for sub)."""
+    _require_operands("add", keys)
     # torch's alpha_check, in its order.
     if isinstance(alpha, (builtins.bool, np.bool_)) and result is not _dtype.bool:
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
@@ -54,16 +92,24 @@ def _check_alpha(keys, result, alpha):
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
     if not result.is_complex and isinstance(alpha, (complex, np.complexfloating)):
         raise RuntimeError("For non-complex input tensors, argument alpha must not be a complex number.")
+    if result.category == INT or result in (_dtype.float16, _dtype.bfloat16):
+        _check_scalar_fits(alpha if kernel_alpha is None else kernel_alpha, result)
 
 
 def _check_sub(keys, result, alpha):
+    _require_operands("sub", keys)
     if any(k == BOOL or isinstance(k, tuple) and k[0] is _dtype.bool for k in keys):
         if result is _dtype.bool:
             raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or "
                                "`logical_xor()` operator instead.")
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to "
                            "invert a mask, use the `~` or `logical_not()` operator instead.")
-    _check_alpha(keys, result, alpha)
+    _check_alpha(keys, result, alpha, -alpha)
+
+
+def _check_rsub(keys, result, alpha):
+    _require_tensors("rsub", keys, ("input",))
+    _check_sub(keys, result, alpha)
 
 
 def _check_integer_division(op):
@@ -115,9 +161,8 @@ def _check_divisor(input, other):
 
 # ----------------------------------------------------------------- arithmetic helpers
 def _opmath(*arrays):
-    """float16/bfloat16 arrays widened to float32. The NO_OPMATH ops below get operands
-    already cast to the common dtype (torch rounds them so, Python scalars included),
-    compute from there in float32 and round the result once."""
+    """float16/bfloat16 arrays widened to float32, for the ops declared NO_OPMATH because
+    their bodies need the result dtype (add's alpha and pow's exponent are cast to it)."""
     return [a.astype(jnp.float32) if a.dtype in (jnp.float16, jnp.bfloat16) else a for a in arrays]
 
 
@@ -144,10 +189,21 @@ def _add(input, other, alpha):
     return input + _scaled(other, alpha, dtype)
 
 
+def _broadcast_divisor(x, y):
+    """x and y broadcast together, y behind an optimization barrier when it needed
+    broadcasting: XLA turns a division by a broadcast value into a multiplication by its
+    reciprocal, which is not exact (5 / 3 would give 1.6666667 in float32)."""
+    shape = jnp.broadcast_shapes(x.shape, y.shape)
+    if y.shape != shape:
+        y = lax.optimization_barrier(jnp.broadcast_to(y, shape))
+    return jnp.broadcast_to(x, shape), y
+
+
 def _divide(x, y):
     """x / y; complex division with torch's (and numpy's) algorithm, which scales by the
     larger part of the divisor and divides by each zero part of a zero divisor (so 3 / 0j
     is inf+nanj where XLA gives -inf+nanj)."""
+    x, y = _broadcast_divisor(x, y)
     if not jnp.iscomplexobj(x):
         return x / y
     a, b, c, d = jnp.real(x), jnp.imag(x), jnp.real(y), jnp.imag(y)
@@ -163,6 +219,7 @@ def _divide(x, y):
 
 
 def _floor_divide(input, other):
+    input, other = _broadcast_divisor(input, other)  # also, lax's div and rem take equal shapes
     if jnp.issubdtype(input.dtype, jnp.integer):
         # Truncating division, one less where it was inexact and the signs differ.
         quot = lax.div(input, other)
@@ -179,6 +236,7 @@ def _floor_divide(input, other):
 
 
 def _trunc_divide(input, other):
+    input, other = _broadcast_divisor(input, other)
     if jnp.issubdtype(input.dtype, jnp.integer):
         return lax.div(input, other)
     return jnp.trunc(input / other)
@@ -197,23 +255,20 @@ def sub(input, other, *, alpha=1):
     return _add(input, other, -alpha)
 
 
-@pointwise(NO_OPMATH, check=_check_sub)
+@pointwise(NO_OPMATH, check=_check_rsub)
 def rsub(input, other, *, alpha=1):
     """other - alpha * input, what `number - tensor` computes. Implements `torch.rsub`."""
     return _add(other, input, -alpha)
 
 
-@pointwise(DEFAULT, saves=("cross",))
+@pointwise(DEFAULT, saves=("cross",), check=_operands_check("mul"), exact_scalar="other")
 def mul(input, other):
-    """input * other. Implements `torch.mul`.
-
-    Differences from torch: for a float16/bfloat16 result torch first rounds a wider first
-    operand (an integer tensor, a 0-dim float32 tensor) to that dtype; jtorch multiplies
-    its exact value. Both use a single-element second operand unrounded."""
+    """input * other. Implements `torch.mul`."""
     return jnp.logical_and(input, other) if input.dtype == jnp.bool_ else input * other
 
 
-@pointwise(INT_TO_FLOAT, grad_name="DivBackward0", saves=("cross",))
+@pointwise(INT_TO_FLOAT, grad_name="DivBackward0", saves=("cross",), check=_operands_check("true_divide"),
+           exact_scalar="other")
 def true_divide(input, other):
     """input / other in floating point. Implements `torch.true_divide` and `torch.div`.
 
@@ -223,31 +278,31 @@ def true_divide(input, other):
 
 
 floor_divide = _check_integer_division(pointwise(
-    DEFAULT, name="floor_divide", check=_kernel_check("div_floor_cpu", BOOL, COMPLEX))(_floor_divide))
+    DEFAULT, name="floor_divide", check=_kernel_check("div_floor_cpu", BOOL, COMPLEX), exact_scalar="other")(
+    _floor_divide))
 floor_divide.__doc__ = """Rounds input / other toward minus infinity. Implements `torch.floor_divide`."""
 
 # torch.div with a rounding mode: the same kernels, recorded for autograd as DivBackward2.
 _div_floor = _check_integer_division(pointwise(
     DEFAULT, name="_div_floor", grad_name="DivBackward2", method=False,
-    check=_kernel_check("div_floor_cpu", BOOL, COMPLEX))(_floor_divide))
+    check=_kernel_check("div_floor_cpu", BOOL, COMPLEX), exact_scalar="other")(_floor_divide))
 _div_trunc = _check_integer_division(pointwise(
     DEFAULT, name="_div_trunc", grad_name="DivBackward2", method=False,
-    check=_kernel_check("div_trunc_cpu", BOOL, COMPLEX))(_trunc_divide))
+    check=_kernel_check("div_trunc_cpu", BOOL, COMPLEX), exact_scalar="other")(_trunc_divide))
 
 
-@pointwise(NO_OPMATH, check=_kernel_check("remainder_cpu", BOOL, COMPLEX))
+@pointwise(DEFAULT, check=_kernel_check("remainder_cpu", BOOL, COMPLEX))
 def remainder(input, other):
     """Python-style modulus: the result has the sign of the divisor. Implements `torch.remainder`."""
-    input, other = _opmath(input, other)
+    input, other = jnp.broadcast_arrays(input, other)  # lax's rem takes equal shapes
     mod = lax.rem(input, other)
     return jnp.where((mod != 0) & ((mod < 0) != (other < 0)), mod + other, mod)
 
 
-@pointwise(NO_OPMATH, check=_kernel_check("fmod_cpu", BOOL, COMPLEX, tensors=("input",), op_name="fmod"))
+@pointwise(DEFAULT, check=_kernel_check("fmod_cpu", BOOL, COMPLEX, tensors=("input",), op_name="fmod"))
 def fmod(input, other):
     """C-style modulus: the result has the sign of the dividend. Implements `torch.fmod`."""
-    input, other = _opmath(input, other)
-    return lax.rem(input, other)
+    return lax.rem(*jnp.broadcast_arrays(input, other))
 
 
 remainder = _check_integer_division(remainder)
@@ -304,15 +359,21 @@ def _pow_tensor(input, exponent):
 @pointwise(NO_OPMATH, name="_pow_scalar_base", grad_name="PowBackward2", method=False, inplace=False,
            saves=("cross",), check=_kernel_check("pow", BOOL))
 def _pow_scalar_base(input, exponent):
-    return _pow(input, exponent)
+    result = _pow(input, exponent)
+    return jnp.where(input == 1, jnp.ones_like(result), result)  # torch fills 1 ** anything with ones
 
 
 # Exponents for which torch's tensor ** number kernel skips pow (0 and 1 for every dtype).
 _POW_FAST_PATHS = {0: 0, 1: 1, 2: 2, 3: 3, -2: -2, 0.5: 0.5, -0.5: -0.5, -1: -1}
 
 
+def _check_pow_scalar_exponent(keys, result, fast):
+    if fast not in (0, 1):  # torch fills or copies for these without dispatching on the dtype
+        _kernel_check("pow", BOOL)(keys, result)
+
+
 @pointwise(NO_OPMATH, name="_pow_scalar_exponent", grad_name="PowBackward0", method=False, inplace=False,
-           saves=("input",), check=_kernel_check("pow", BOOL))
+           saves=("input",), check=_check_pow_scalar_exponent)
 def _pow_scalar_exponent(input, exponent, *, fast=None):
     if fast == 0:
         return jnp.ones_like(input)
@@ -350,8 +411,23 @@ def pow(input, exponent):  # noqa: A001 - torch's name
                         "Tensor exponent) or (Tensor input, Number exponent)")
     if input.dtype.category <= INT and isinstance(exponent, (int, np.integer, np.bool_)) and exponent < 0:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
+    _check_scalar_fits(exponent, _dtype.result_type(input, exponent))
     fast = _POW_FAST_PATHS.get(exponent) if isinstance(exponent, (int, float, complex, np.number)) else None
     return _pow_scalar_exponent(input, exponent, fast=fast)
+
+
+def _pow_inplace(self, exponent):
+    try:
+        result = pow(self, exponent)
+    except NotImplementedError:  # torch checks the output's shape and dtype before its kernel
+        shape = broadcast_shapes(self._shape, getattr(exponent, "_shape", ()))
+        check_target(self, _dtype.result_type(self, exponent), shape, inplace=True)
+        raise
+    return assign_inplace(self, result)
+
+
+_pow_inplace.__name__ = "pow_"
+OP_TABLE["torch.pow"].inplace_function = _pow_inplace
 
 
 # ----------------------------------------------------------------- sign
@@ -378,9 +454,49 @@ def positive(input):
     return input
 
 
+def _two_sum(a, b):
+    """a + b and its exact rounding error (Knuth; no products, so FMA contraction can't break it)."""
+    total = a + b
+    b_part = total - a
+    return total, (a - (total - b_part)) + (b - b_part)
+
+
+def _square_error(a, square):
+    """a * a - square exactly, for square = fl(a * a): a split into 26-bit halves by masking."""
+    bits = lax.bitcast_convert_type(a, jnp.uint64) & jnp.uint64(0xFFFFFFFFF8000000)
+    high = lax.bitcast_convert_type(bits, jnp.float64)
+    low = a - high
+    return ((high * high - square) + 2 * high * low) + low * low
+
+
+def _correctly_rounded_hypot(x, y):
+    """sqrt(x² + y²) in float64 with one Newton correction from an exactly computed residual,
+    matching the correctly rounded libm hypot torch's complex abs uses. Scaled by powers of
+    two away from overflow and underflow."""
+    x, y = jnp.abs(x), jnp.abs(y)
+    largest = jnp.maximum(x, y)
+    scale = jnp.where(largest > 2.0 ** 500, 2.0 ** -600, jnp.where(largest < 2.0 ** -500, 2.0 ** 600, 1.0))
+    x, y = x * scale, y * scale
+    x_sq, y_sq = x * x, y * y
+    h = jnp.sqrt(x_sq + y_sq)
+    h_sq = h * h
+    partial, error1 = _two_sum(h_sq, -x_sq)
+    residual, error2 = _two_sum(partial, -y_sq)
+    residual = residual + (((error1 + error2) + _square_error(h, h_sq)) - _square_error(x, x_sq)
+                           - _square_error(y, y_sq))
+    h = jnp.where(h > 0, h - residual / (2 * h), h)
+    return h / scale
+
+
 @pointwise(Promote.COMPLEX_TO_FLOAT, check=_kernel_check("abs_cpu", BOOL, tensors=("input",), op_name="abs"))
 def abs(input):  # noqa: A001
     """|input|. Implements `torch.abs`."""
+    if jnp.iscomplexobj(input):  # C's cabs (hypot): an infinite part gives inf even beside a nan
+        rough = jnp.abs(input)  # XLA's, off by an ulp about a third of the time; its gradient is right
+        exact = _correctly_rounded_hypot(input.real.astype(jnp.float64), input.imag.astype(jnp.float64))
+        exact = exact.astype(rough.dtype)
+        magnitude = jnp.where(jnp.isfinite(exact), rough + lax.stop_gradient(exact - rough), exact)
+        return jnp.where(jnp.isinf(input.real) | jnp.isinf(input.imag), jnp.inf, magnitude)
     return jnp.abs(input)
 
 
@@ -512,7 +628,7 @@ def bitwise_not(input):
 @pointwise(DEFAULT, check=_kernel_check("lshift_cpu", BOOL, FLOAT, COMPLEX))
 def bitwise_left_shift(input, other):
     """input << other. Implements `torch.bitwise_left_shift`."""
-    return lax.shift_left(input, other)
+    return lax.shift_left(*jnp.broadcast_arrays(input, other))
 
 
 @pointwise(DEFAULT, check=_kernel_check("rshift_cpu", BOOL, FLOAT, COMPLEX))
