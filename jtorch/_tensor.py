@@ -169,6 +169,27 @@ class Tensor:
         t._base = self if self._base is None else self._base
         return t
 
+    def _view_through(self, steps, shape, strides, offset):
+        """A tensor aliasing self's storage, read through self's chain plus `steps` (a
+        cached view plan: the steps, shape and strides one basic index gave before)."""
+        chain = self._chain
+        if chain is None:
+            chain = steps
+        else:
+            for step in steps:
+                chain = extend(chain, step)
+        t = object.__new__(Tensor)
+        t._storage = self._storage
+        t._chain = chain
+        t._shape = shape
+        t._strides = strides
+        t._offset = offset
+        t.dtype = self.dtype
+        t._requires_grad = False
+        t.grad_fn = None
+        t._base = self if self._base is None else self._base
+        return t
+
     def __init__(self, *args, **kwargs):
         # Tensor(...) is rarely used directly; torch.Tensor(data) builds a default-dtype tensor.
         pass

@@ -71,9 +71,21 @@ def getitem(self, index):
         return views.unsqueeze(self, 0)
     if index is Ellipsis:
         return views.alias(self)
+    plan_key = _plan_key(self, index)
+    if plan_key is not None:
+        plan = _INDEX_PLANS.get(plan_key)
+        if plan is not None:
+            steps, shape, strides, offset_delta = plan
+            return self._view_through(steps, shape, strides, self._offset + offset_delta)
     view, advanced = _apply_slicing(self, _as_tuple(index))
     if not advanced:
-        return view if view is not self else views.alias(self)
+        if view is self:
+            return views.alias(self)
+        if plan_key is not None and self._chain is None and view._storage is self._storage:
+            if len(_INDEX_PLANS) > 4096:
+                _INDEX_PLANS.clear()
+            _INDEX_PLANS[plan_key] = (view._chain, view._shape, view._strides, view._offset - self._offset)
+        return view
     slots, arrays = _check_advanced(view, advanced)
     fn = _gatherer(slots)
     inputs = (view._data,) + tuple(arrays)
@@ -81,6 +93,37 @@ def getitem(self, index):
     if STATE.enabled and view._requires_grad:
         record("IndexBackward0", fn, inputs, (view,) + (None,) * len(arrays), out)
     return out
+
+
+_INDEX_PLANS: dict = {}  # (shape, strides, index key) -> (view steps, shape, strides, offset delta)
+
+
+def _plan_key(self, index):
+    """A hashable key for a tuple of basic index items (ints, plain slices, None, ...) on a
+    tensor that records no autograd, or None where the full path must run (tensors and
+    sequences as indices, huge slice bounds that warn, autograd records)."""
+    if type(index) is not tuple or (self._requires_grad and STATE.enabled):
+        return None
+    items = []
+    for item in index:
+        kind = type(item)
+        if kind is slice:
+            start, stop, step = item.start, item.stop, item.step
+            if not (_small_bound(start) and _small_bound(stop) and _small_bound(step)):
+                return None
+            items.append((start, stop, step))
+        elif kind is int or item is None or item is Ellipsis:
+            items.append(item)
+        else:
+            return None
+    return self._shape, self._strides, tuple(items)
+
+
+def _small_bound(bound) -> bool:
+    return bound is None or type(bound) is int and -_PLAN_BOUND < bound < _PLAN_BOUND
+
+
+_PLAN_BOUND = 2 ** 62
 
 
 def setitem(self, index, value):

@@ -88,10 +88,21 @@ def view_strides(old_shape, old_strides, new_shape):
 
 
 # ----------------------------------------------------------------- reshaping
+_VIEW_PLANS: dict = {}  # (shape, strides, requested sizes) -> (Reshape step, shape, strides)
+
+
 def view(self, *shape):
     """A view with another shape (or, given a dtype, another dtype of one itemsize)."""
+    key = (self._shape, self._strides, shape)
+    try:
+        plan = _VIEW_PLANS.get(key)
+    except TypeError:  # unhashable sizes (a list): no plan
+        plan = key = None
+    if plan is not None:
+        return make_view(self, plan[0], plan[1], plan[2], self._offset, "ViewBackward0")
     if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
         return _view_dtype(self, shape[0])
+    requested = shape
     shape = infer_size(shape_arg(shape), self.numel())
     strides = view_strides(self._shape, self.stride(), shape)
     if strides is None:
@@ -99,7 +110,12 @@ def view(self, *shape):
             "view size is not compatible with input tensor's size and stride (at least one dimension spans across "
             "two contiguous subspaces). Use .reshape(...) instead."
         )
-    return make_view(self, Reshape(shape), shape, strides, self._offset, "ViewBackward0")
+    step = Reshape(shape)
+    if key is not None and all(type(size) is int for size in requested):
+        if len(_VIEW_PLANS) > 4096:
+            _VIEW_PLANS.clear()
+        _VIEW_PLANS[key] = (step, shape, strides)
+    return make_view(self, step, shape, strides, self._offset, "ViewBackward0")
 
 
 def _view_dtype(self, dtype):
