@@ -47,4 +47,5 @@ def unary(name, dtypes=FLOATS + INTS, domain="real", grad=True, variants="fmio",
 
 
 def binary(name, dtypes=NUMERIC, domain="real", grad=True, variants="fmio", **kw):
-    return OpSpec(name, 2, dtypes, domain, grad=grad, variants=variants, mix_dtypes=True, scalar_other=True, **kw)
+    kw.setdefault("scalar_other", True)
+    return OpSpec(name, 2, dtypes, domain, grad=grad, variants=variants, mix_dtypes=True, **kw)

@@ -22,6 +22,7 @@ from ._tensor_str import get_printoptions, set_printoptions  # noqa: E402,F401
 from .ops import pointwise as _pointwise  # noqa: E402,F401  (registers the pointwise ops)
 from .ops import complex_ops as _complex_ops, fft as _fft_ops, linalg_functions as _linalg_functions  # noqa: E402,F401,E501
 from .ops import shape as _shape, scatter as _scatter, sorting as _sorting  # noqa: E402,F401  (register their ops)
+from .ops import pointwise_math  # noqa: F401,E402
 from . import _registry  # noqa: E402
 from . import _methods  # noqa: E402
 from . import autograd  # noqa: E402
@@ -40,6 +41,7 @@ from .ops.conversion import clone, detach  # noqa: E402
 from .ops.reduction import mean, sum  # noqa: E402
 from .ops.linalg import matmul, mm  # noqa: E402
 from . import fft, linalg  # noqa: E402  (the torch.fft and torch.linalg namespaces)
+from . import special  # noqa: F401,E402  (the torch.special namespace)
 from .ops.views import (  # noqa: E402
     broadcast_to, chunk, diagonal, flatten, movedim, narrow, permute, ravel, reshape, select, split, squeeze, t,
     tensor_split, transpose, unbind, unflatten, unsqueeze,

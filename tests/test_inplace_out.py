@@ -120,6 +120,11 @@ SPECIAL_ARGS = {
     "tril_": lambda L, x: (),
     "triu_": lambda L, x: (-1,),
     "random_": lambda L, x: (0, 10),
+    "float_power_": lambda L, x: (x + 1,),
+    "gcd_": lambda L, x: (x + 4,),
+    "lcm_": lambda L, x: (x + 4,),
+    "mvlgamma_": lambda L, x: (1,),
+    "polygamma_": lambda L, x: (1,),
 }
 
 
@@ -136,10 +141,12 @@ def _args_for(name, L, x):
 
 def _input(L, name):
     values = [[0.25, 0.5, 0.75], [0.125, 0.375, 0.625], [0.875, 0.5, 0.25]]
-    if name.startswith("bitwise_") or name in ("random_",):
+    if name.startswith("bitwise_") or name in ("random_", "gcd_", "lcm_"):
         return L.tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
     if name == "addmv_":
         return L.tensor(values[0])
+    if name == "float_power_":  # in place needs float64 (the op's result dtype)
+        return L.tensor(values, dtype=L.float64)
     if name == "baddbmm_":
         return L.tensor([values])
     return L.tensor(values)

@@ -1,14 +1,16 @@
-"""Convolution and pooling (torch.nn.functional.conv1d/2d/3d, max_pool1d/2d/3d, avg_pool1d/2d/3d)."""
+"""Convolution (torch.nn.functional.conv1d/2d/3d) and transposed convolution (conv_transpose1d/2d/3d);
+the pooling ops live in nn_pool.py."""
 from __future__ import annotations
 
 import functools
-import math
 
 import jax
 import jax.numpy as jnp
 from jax import lax
 
-from .._registry import apply_fn, op
+from .._registry import apply_fn, op, type_name
+from .nn_pool import _squeeze
+from .reduction import _plus_zero
 
 
 def _tuple(value, n, name="argument"):
@@ -78,7 +80,7 @@ def _conv(n, input, weight, bias, stride, padding, dilation, groups):
     fn = _conv_fn(n, stride, pads, dilation, groups, bias is not None)
     tensors = (input, weight) if bias is None else (input, weight, bias)
     out = apply_fn("ConvolutionBackward0", fn, tensors, input.dtype, saved=(input, weight))
-    return out.squeeze(0) if unbatched else out
+    return _squeeze(out, 0) if unbatched else out
 
 
 @op(namespace="torch.nn.functional", method=False, out=False)
@@ -99,75 +101,133 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _conv(3, input, weight, bias, stride, padding, dilation, groups)
 
 
-def _pool_output_size(size, k, s, p, d, ceil_mode):
-    span = size + 2 * p - d * (k - 1) - 1
-    out = (math.ceil(span / s) if ceil_mode else span // s) + 1
-    if ceil_mode and (out - 1) * s >= size + p:  # the last window must start inside the input or left padding
-        out -= 1
-    return out
+# ================================================================ transposed convolution
+_HALF = ("float16", "bfloat16")
 
 
 @functools.lru_cache(maxsize=1024)
-def _max_pool_fn(n, kernel, stride, padding, dilation, extra_right):
-    window = (1, 1) + kernel
-    strides = (1, 1) + stride
-    pads = ((0, 0), (0, 0)) + tuple((p, p + e) for p, e in zip(padding, extra_right))
-    rhs_dilation = (1, 1) + dilation
+def _conv_transpose_fn(n, stride, padding, output_padding, dilation, groups, kernel, has_bias, half):
+    spatial = "DHW"[-n:]
+    dims = ("NC" + spatial, "OI" + spatial, "NC" + spatial)
+    pads = tuple((d * (k - 1) - p, d * (k - 1) - p + op) for k, p, op, d in zip(kernel, padding, output_padding,
+                                                                               dilation))
 
-    def pool(x):
-        # a Python-scalar identity lets JAX recognise a max-pool (differentiable) reduction
-        init = -float("inf") if jnp.issubdtype(x.dtype, jnp.floating) else int(jnp.iinfo(x.dtype).min)
-        return lax.reduce_window(x, init, lax.max, window, strides, pads,
-                                 window_dilation=rhs_dilation)
+    def conv_transpose(x, w, *bias):
+        dtype = x.dtype
+        if half:
+            x, w = x.astype(jnp.float32), w.astype(jnp.float32)
+            bias = tuple(b.astype(jnp.float32) for b in bias)
+        cin, cout_g = w.shape[0], w.shape[1]
+        # (Cin, Cout/g, *k) -> (Cout, Cin/g, *k), spatially flipped: the adjoint of a strided convolution
+        wt = w.reshape((groups, cin // groups, cout_g) + kernel)
+        wt = jnp.swapaxes(wt, 1, 2).reshape((groups * cout_g, cin // groups) + kernel)
+        wt = jnp.flip(wt, axis=tuple(range(2, 2 + n)))
+        out = lax.conv_general_dilated(x, wt, window_strides=(1,) * n, padding=pads, lhs_dilation=stride,
+                                       rhs_dilation=dilation, dimension_numbers=dims, feature_group_count=groups,
+                                       precision=lax.Precision.HIGHEST)
+        if has_bias:
+            out = out + bias[0].reshape((1, -1) + (1,) * n)
+        return _plus_zero(out).astype(dtype)
 
-    return jax.jit(pool)
+    return jax.jit(conv_transpose)
 
 
-def _max_pool(n, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
-    if return_indices:
-        raise NotImplementedError("max_pool with return_indices=True is not supported yet")
+def _conv_transpose(n, input, weight, bias, stride, padding, output_padding, groups, dilation):
+    name = f"conv_transpose{n}d"
+    if isinstance(padding, str):
+        raise TypeError(f"{name}(): argument 'padding' must be tuple of ints, not str")
     if input.dim() not in (n + 1, n + 2):
-        raise RuntimeError(f"max_pool{n}d: Expected {n + 1}D or {n + 2}D input tensor, but got {list(input.shape)}")
+        raise RuntimeError(f"Expected {n + 1}D (unbatched) or {n + 2}D (batched) input to {name}, but got input of "
+                           f"size: {list(input.shape)}")
+    if input.dtype is not weight.dtype:
+        raise RuntimeError(f"expected scalar type {type_name(input.dtype)} but found {type_name(weight.dtype)}")
     unbatched = input.dim() == n + 1
     if unbatched:
         input = input.unsqueeze(0)
-    kernel = _tuple(kernel_size, n)
-    stride = kernel if stride is None or stride == [] or stride == () else _tuple(stride, n)
-    padding, dilation = _tuple(padding, n), _tuple(dilation, n)
-    for k, p in zip(kernel, padding):
-        if p > k // 2:
-            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p}, kernel_size={k} "
-                               "and dilation=1" if n > 1 else
-                               "max_pool1d() padding should be at most half of kernel size, but got padding="
-                               f"{p} and kernel_size={k}")
-    extra = []
-    for size, k, s, p, d in zip(input.shape[2:], kernel, stride, padding, dilation):
-        out = _pool_output_size(size, k, s, p, d, ceil_mode)
-        if out <= 0:
-            raise RuntimeError(f"max_pool{n}d(): Given input size: ({'x'.join(map(str, input.shape[1:]))}). "
-                               f"Calculated output size: ({'x'.join('0' for _ in kernel)}). Output size is too small")
-        needed = (out - 1) * s + d * (k - 1) + 1
-        extra.append(max(needed - (size + 2 * p), 0))
-    fn = _max_pool_fn(n, kernel, stride, padding, dilation, tuple(extra))
-    name = {1: "MaxPool2DWithIndicesBackward0", 2: "MaxPool2DWithIndicesBackward0",
-            3: "MaxPool3DWithIndicesBackward0"}[n]
-    out = apply_fn(name, fn, (input,), input.dtype, saved=(input,))
-    return out.squeeze(0) if unbatched else out
+    k = weight.dim() - 2
+    stride, padding = _tuple(stride, n, "stride"), _tuple(padding, n, "padding")
+    output_padding, dilation = _tuple(output_padding, n, "output_padding"), _tuple(dilation, n, "dilation")
+    for arg, values in (("stride", stride), ("padding", padding), ("output_padding", output_padding),
+                        ("dilation", dilation)):
+        if len(values) != k:
+            raise RuntimeError(f"expected {arg} to be a single integer value or a list of {k} values to match the "
+                               f"convolution dimensions, but got {arg}={list(values)}")
+    if any(p < 0 for p in padding):
+        raise RuntimeError("negative padding is not supported")
+    if any(p < 0 for p in output_padding):
+        raise RuntimeError("negative output_padding is not supported")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError("dilation should be greater than zero")
+    wshape = list(weight.shape)
+    if weight.dim() != input.dim():
+        raise RuntimeError(f"Expected {weight.dim()}-dimensional input for {weight.dim()}-dimensional weight {wshape}, "
+                           f"but got {input.dim()}-dimensional input of size {list(input.shape)} instead")
+    if wshape[0] < groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got "
+                           f"weight of size {wshape} instead")
+    if wshape[0] % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but "
+                           f"got weight of size [{wshape}] instead")
+    if input.shape[1] != wshape[0]:
+        raise RuntimeError(f"Given transposed=1, weight of size {wshape}, expected input{list(input.shape)} to have "
+                           f"{wshape[0]} channels, but got {input.shape[1]} channels instead")
+    if bias is not None and (bias.dim() != 1 or bias.shape[0] != wshape[1] * groups):
+        raise RuntimeError(f"Given transposed=1, weight of size {wshape}, expected bias to be 1-dimensional with "
+                           f"{wshape[1] * groups} elements, but got bias of size {list(bias.shape)} instead")
+    labels = ("depth", "height", "width")[3 - n:]
+    if not all(op < s or op < d for op, s, d in zip(output_padding, stride, dilation)):
+        raise RuntimeError(
+            "output padding must be smaller than either stride or dilation, but got " +
+            " ".join(f"output_padding_{c}: {v}" for c, v in zip(labels, output_padding)) + " " +
+            " ".join(f"stride_{c}: {v}" for c, v in zip(labels, stride)) + " " +
+            " ".join(f"dilation_{c}: {v}" for c, v in zip(labels, dilation)))
+    kernel = tuple(wshape[2:])
+    sizes = tuple(input.shape[2:])
+    outs = tuple((i - 1) * s - 2 * p + d * (kk - 1) + 1 + op
+                 for i, s, p, d, kk, op in zip(sizes, stride, padding, dilation, kernel, output_padding))
+    if any(o < 1 for o in outs):
+        raise RuntimeError(f"Given input size per channel: ({' x '.join(map(str, sizes))}). Calculated output size "
+                           f"per channel: ({' x '.join(map(str, outs))}). Output size is too small")
+    dtype = input.dtype
+    if not (dtype.is_floating_point or dtype.is_complex or dtype.name == "int64"):
+        raise NotImplementedError(f'"slow_conv_transpose{n}d_out_cpu" not implemented for \'{type_name(dtype)}\'')
+    fn = _conv_transpose_fn(n, stride, padding, output_padding, dilation, groups, kernel, bias is not None,
+                            dtype.name in _HALF)
+    tensors = (input, weight) if bias is None else (input, weight, bias)
+    out = apply_fn("ConvolutionBackward0", fn, tensors, dtype, saved=(input, weight))
+    return _squeeze(out, 0) if unbatched else out
 
 
 @op(namespace="torch.nn.functional", method=False, out=False)
-def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
-    """Implements `torch.nn.functional.max_pool1d` (without return_indices)."""
-    return _max_pool(1, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """Implements `torch.nn.functional.conv_transpose1d`."""
+    return _conv_transpose(1, input, weight, bias, stride, padding, output_padding, groups, dilation)
 
 
 @op(namespace="torch.nn.functional", method=False, out=False)
-def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
-    """Implements `torch.nn.functional.max_pool2d` (without return_indices)."""
-    return _max_pool(2, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """Implements `torch.nn.functional.conv_transpose2d`."""
+    return _conv_transpose(2, input, weight, bias, stride, padding, output_padding, groups, dilation)
 
 
 @op(namespace="torch.nn.functional", method=False, out=False)
-def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
-    """Implements `torch.nn.functional.max_pool3d` (without return_indices)."""
-    return _max_pool(3, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """Implements `torch.nn.functional.conv_transpose3d`."""
+    return _conv_transpose(3, input, weight, bias, stride, padding, output_padding, groups, dilation)
+
+
+@op(name="conv_transpose1d", namespace="torch", method=False, out=False)
+def _torch_conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    return _conv_transpose(1, input, weight, bias, stride, padding, output_padding, groups, dilation)
+
+
+@op(name="conv_transpose2d", namespace="torch", method=False, out=False)
+def _torch_conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    return _conv_transpose(2, input, weight, bias, stride, padding, output_padding, groups, dilation)
+
+
+@op(name="conv_transpose3d", namespace="torch", method=False, out=False)
+def _torch_conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    return _conv_transpose(3, input, weight, bias, stride, padding, output_padding, groups, dilation)

@@ -45,6 +45,42 @@ def _name(t):
                                                                                                   t.dtype.name)
 
 
+@functools.lru_cache(maxsize=None)
+def _bilinear_fn(has_bias):
+    def bilinear_(x1, x2, w, *bias):
+        out = jnp.einsum("...i,oij,...j->...o", x1, w, x2, precision=jax.lax.Precision.HIGHEST)
+        return out + bias[0] if has_bias else out
+
+    return jax.jit(bilinear_)
+
+
+@op(namespace="torch.nn.functional", method=False, out=False)
+def bilinear(input1, input2, weight, bias=None):
+    """x1ᵀ A x2 + b over the last dims. Implements `torch.nn.functional.bilinear`."""
+    if input1.dim() != input2.dim():
+        raise RuntimeError(f"bilinear(): input dimensions do not match: got {input1.dim()} and {input2.dim()}")
+    for d in range(input1.dim() - 1):
+        if input1.shape[d] != input2.shape[d]:
+            raise RuntimeError(f"bilinear(): input batch dimensions do not match at dim {d}: got {input1.shape[d]} and "
+                               f"{input2.shape[d]}")
+    if weight.dim() != 3:
+        raise RuntimeError(f"bilinear(): weight must be three-dimensional, but got {weight.dim()}")
+    if input1.shape[-1] != weight.shape[1]:
+        raise RuntimeError(f"bilinear(): input1 size does not match weight size: got {input1.shape[-1]} but "
+                           f"expected {weight.shape[1]}")
+    if input2.shape[-1] != weight.shape[2]:
+        raise RuntimeError(f"bilinear(): input2 size does not match weight size: got {input2.shape[-1]} but "
+                           f"expected {weight.shape[2]}")
+    if bias is not None and tuple(bias.shape) != (weight.shape[0],):
+        raise RuntimeError(f"bilinear(): bias size does not match weight size: got {bias.shape[0]} but expected "
+                           f"{weight.shape[0]}")
+    if not input1.dtype is input2.dtype is weight.dtype:
+        raise RuntimeError(f"expected scalar type {type_name(input1.dtype)} but found {type_name(weight.dtype)}")
+    tensors = (input1, input2, weight) if bias is None else (input1, input2, weight, bias)
+    grad_name = "ViewBackward0" if bias is None else "AddBackward0"
+    return apply_fn(grad_name, _bilinear_fn(bias is not None), tensors, input1.dtype, saved=tensors)
+
+
 @op(namespace="torch.nn.functional", method=False, out=False)
 def relu(input, inplace=False):
     """max(input, 0). Implements `torch.nn.functional.relu`."""
