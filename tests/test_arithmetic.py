@@ -319,8 +319,8 @@ def test_out(name, fn, approx, out_dtype, data):
     j_out = jt.empty(0, dtype=getattr(jt, out_dtype))
 
     t, t_error = run(call_with_out, torch, name, args[0][0], args[1][0], t_out)
-    if complex32(t, t_error):
-        return
+    if complex32(t, t_error) or torch.result_type(args[0][0], args[1][0]) == torch.complex32:
+        return  # torch computes in complex32 before casting into out=; jtorch has no complex32
     j, j_error = run(call_with_out, jt, name, args[0][1], args[1][1], j_out)
     if t_error is not None:
         assert type(j_error) is type(t_error), f"{name}(out={out_dtype}, {what}): {j_error!r} vs {t_error!r}"
