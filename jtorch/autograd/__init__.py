@@ -1,10 +1,13 @@
 """torch.autograd: backward, grad, grad modes, and the Tensor autograd properties."""
 from __future__ import annotations
 
+import functools
 import warnings
 import weakref
 
+import jax
 import jax.numpy as jnp
+import numpy as np
 
 from . import grad_mode, graph
 from .function import Function, FunctionCtx, once_differentiable
@@ -30,7 +33,7 @@ def _roots(tensors, grad_tensors, create_graph):
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             if not t.dtype.is_floating_point:
                 raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {t.dtype}")
-            g = Tensor._make(jnp.ones(t._shape, t.dtype.np), t.dtype, t.device)
+            g = Tensor._make(_ones(t._shape, t.dtype.np, t.device), t.dtype, t.device)
         elif not isinstance(g, Tensor):
             g = Tensor._make(jnp.asarray(g, t.dtype.np), t.dtype, t.device)
         if g._shape != t._shape:
@@ -39,8 +42,20 @@ def _roots(tensors, grad_tensors, create_graph):
                 f"{t.shape}."
             )
         edges.append(edge)
-        cotangents.append(g if create_graph else g._data.astype(t.dtype.np))
+        if create_graph:
+            cotangents.append(g)
+        else:
+            data = g._data
+            cotangents.append(data if data.dtype == t.dtype.np else data.astype(t.dtype.np))
     return edges, cotangents
+
+
+@functools.lru_cache(maxsize=64)
+def _ones(shape, np_dtype, device):
+    """The implicit seed gradient (arrays are immutable, so one per shape, dtype and device)."""
+    from .. import _device
+
+    return jax.device_put(np.ones(shape, np_dtype), _device.jax_device(device))
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None, inputs=None):
