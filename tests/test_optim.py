@@ -72,6 +72,9 @@ def assert_params_match(jps, tps, rtol=RTOL, atol=ATOL):
 
 
 CASES = [
+    ("SGD", dict(lr=0.1)),
+    ("SGD", dict(lr=0.1, momentum=0.9, dampening=0.1, weight_decay=0.01)),
+    ("SGD", dict(lr=0.05, momentum=0.9, nesterov=True, maximize=True)),
     ("RMSprop", dict()),
     ("RMSprop", dict(lr=0.01, alpha=0.9, centered=True)),
     ("RMSprop", dict(lr=0.01, momentum=0.9, weight_decay=0.1)),
@@ -118,6 +121,7 @@ def test_float64_params(name):
 
 
 GROUP_CASES = [
+    ("SGD", dict(lr=0.1), [((0, 1), dict(momentum=0.9)), ((2,), dict(lr=0.05))]),
     ("RMSprop", dict(lr=0.01), [((0, 1), dict(momentum=0.9)), ((2,), dict(centered=True, lr=0.02))]),
     ("Adagrad", dict(lr=0.1), [((0,), dict(lr_decay=0.1)), ((1, 2), dict(weight_decay=0.2))]),
     ("NAdam", dict(lr=0.01), [((0, 2), dict(betas=(0.8, 0.9))), ((1,), dict(momentum_decay=0.1))]),
@@ -137,7 +141,8 @@ def test_per_group_options(name, kwargs, groups):
     assert_state_matches(jopt.state_dict(), topt.state_dict())
 
 
-@pytest.mark.parametrize("name", ["RMSprop", "Adagrad", "NAdam", "RAdam", "ASGD", "Rprop", "Adamax", "Adadelta"])
+@pytest.mark.parametrize("name", ["SGD", "RMSprop", "Adagrad", "NAdam", "RAdam", "ASGD", "Rprop", "Adamax",
+                                  "Adadelta"])
 def test_add_param_group_mid_training(name):
     """A group added later has its own step count (bias corrections per parameter)."""
 
@@ -165,7 +170,8 @@ def _continue(lib, params, opt, steps=3):
         opt.step()
 
 
-@pytest.mark.parametrize("name,kwargs", [("RMSprop", dict(momentum=0.5, centered=True)), ("Adagrad", {}),
+@pytest.mark.parametrize("name,kwargs", [("SGD", dict(lr=0.1, momentum=0.9)),
+                                         ("RMSprop", dict(momentum=0.5, centered=True)), ("Adagrad", {}),
                                          ("NAdam", {}), ("RAdam", {}), ("ASGD", dict(t0=2)), ("Rprop", {}),
                                          ("Adamax", {}), ("Adadelta", {})])
 def test_load_torch_state_dict(name, kwargs):
@@ -184,7 +190,7 @@ def test_load_torch_state_dict(name, kwargs):
     assert_state_matches(jopt.state_dict(), topt.state_dict())
 
 
-@pytest.mark.parametrize("name", ["Adagrad", "NAdam", "ASGD", "Rprop"])
+@pytest.mark.parametrize("name", ["SGD", "Adagrad", "NAdam", "ASGD", "Rprop"])
 def test_state_dict_round_trip(name):
     """Saving and loading into a fresh optimizer continues exactly like the original."""
     jp, jopt = train(jt, name, dict(lr=0.01), steps=3)
@@ -198,6 +204,36 @@ def test_state_dict_round_trip(name):
     _continue(jt, clone, other)
     for a, b in zip(jp, clone):
         np.testing.assert_array_equal(to_np(a), to_np(b))
+
+
+def test_sgd_momentum_buffers_update_in_place():
+    """A momentum buffer fetched from the state is updated in place by later steps, and a
+    write into it (or a zeroed grad for one parameter) is seen by the next step, as in torch."""
+
+    def run(lib):
+        params = make_params(lib)
+        opt = lib.optim.SGD(params, lr=0.1, momentum=0.9)
+        seen = []
+        for i in range(5):
+            opt.zero_grad()
+            loss_fn(lib, params, *batch(lib, i)).backward()
+            if i == 3:
+                params[1].grad = None  # this step updates only two of the three parameters
+            opt.step()
+            if i == 0:
+                held = opt.state[params[0]]["momentum_buffer"]
+            if i == 1:
+                with lib.no_grad():
+                    opt.state[params[2]]["momentum_buffer"].mul_(0.5)
+            seen.append(to_np(held).copy())
+        return params, opt, seen
+
+    tp, topt, tseen = run(torch)
+    jp, jopt, jseen = run(jt)
+    assert_params_match(jp, tp)
+    assert_state_matches(jopt.state_dict(), topt.state_dict())
+    for a, b in zip(jseen, tseen):
+        np.testing.assert_allclose(a, b, rtol=RTOL, atol=ATOL)
 
 
 def test_lr_change_between_steps():

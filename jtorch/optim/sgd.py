@@ -22,23 +22,52 @@ def _f(x, like):
     return jnp.asarray(x).astype(like.dtype)
 
 
+def _sgd_math(p, g, b, is_first, momentum_on, nesterov, maximize, has_decay, lr, momentum, dampening,
+              weight_decay):
+    """One parameter's update, as torch's `_single_tensor_sgd` computes it."""
+    g = -g if maximize else g
+    if has_decay:
+        g = g + _f(weight_decay, p) * p
+    if momentum_on:
+        if is_first:
+            b = g
+        else:
+            b = b * _f(momentum, p) + _f(1 - dampening, p) * g
+        g = g + _f(momentum, p) * b if nesterov else b
+    return p + _f(-lr, p) * g, b
+
+
 @functools.lru_cache(maxsize=None)
 def _sgd_update(momentum_on, nesterov, maximize, has_decay, first):
     def update(params, grads, bufs, lr, momentum, dampening, weight_decay):
         new_params, new_bufs = [], []
         for p, g, b, is_first in zip(params, grads, bufs, first):
-            g = -g if maximize else g
-            if has_decay:
-                g = g + _f(weight_decay, p) * p
-            if momentum_on:
-                if is_first:
-                    b = g
-                else:
-                    b = b * _f(momentum, p) + _f(1 - dampening, p) * g
-                g = g + _f(momentum, p) * b if nesterov else b
-            new_params.append(p + _f(-lr, p) * g)
+            p, b = _sgd_math(p, g, b, is_first, momentum_on, nesterov, maximize, has_decay, lr, momentum, dampening,
+                             weight_decay)
+            new_params.append(p)
             new_bufs.append(b)
         return new_params, new_bufs
+
+    return jax.jit(update)
+
+
+@functools.lru_cache(maxsize=None)
+def _sgd_update_flat(nesterov, maximize, has_decay, shapes, first):
+    """SGD with momentum whose momentum buffers live in ONE flat array (in and out):
+    every array crossing the jit boundary costs dispatch time, so this halves the outputs."""
+    offsets = [0]
+    for shape in shapes:
+        offsets.append(offsets[-1] + math.prod(shape))
+
+    def update(params, grads, flat, lr, momentum, dampening, weight_decay):
+        new_params, new_bufs = [], []
+        for i, (p, g) in enumerate(zip(params, grads)):
+            b = None if first else flat[offsets[i]:offsets[i + 1]].reshape(shapes[i])
+            p, b = _sgd_math(p, g, b, first, True, nesterov, maximize, has_decay, lr, momentum, dampening,
+                             weight_decay)
+            new_params.append(p)
+            new_bufs.append(b.reshape(-1))
+        return new_params, jnp.concatenate(new_bufs)
 
     return jax.jit(update)
 
@@ -60,6 +89,8 @@ class SGD(Optimizer):
 
     def _step_group(self, group, params):
         momentum_on = group["momentum"] != 0
+        if momentum_on and self._step_flat(group, params):
+            return
         states = [self.state[p] for p in params] if momentum_on else [{} for _ in params]
         first = tuple("momentum_buffer" not in s or s["momentum_buffer"] is None for s in states)
         bufs = [None if f else s["momentum_buffer"]._data for f, s in zip(first, states)]
@@ -73,6 +104,47 @@ class SGD(Optimizer):
                     s["momentum_buffer"] = Tensor._make(buf, p.dtype, p.device)
                 else:
                     s["momentum_buffer"]._write(buf)
+
+    def _step_flat(self, group, params):
+        """The momentum step with the group's buffers as views of one flat tensor that this
+        optimizer created on the first step. Returns False (nothing done) when that layout
+        does not hold: mixed dtypes or devices, complex parameters, some buffers present and
+        some not, or buffers replaced since (e.g. by load_state_dict); the per-tensor path
+        then updates whatever buffers there are in place."""
+        dtype, device = params[0].dtype, params[0].device
+        if dtype.is_complex or any(p.dtype != dtype or p.device != device for p in params):
+            return False
+        states = [self.state[p] for p in params]
+        layout = getattr(self, "_flat_buffers", {}).get(id(group))
+        if layout is not None and layout[0] == tuple(map(id, params)) and all(
+                s.get("momentum_buffer") is view for s, view in zip(states, layout[2])):
+            first, flat = False, layout[1]
+        elif all(s.get("momentum_buffer") is None for s in states):
+            first, flat = True, None
+        else:
+            return False
+        shapes = tuple(p._shape for p in params)
+        fn = _sgd_update_flat(group["nesterov"], group["maximize"], group["weight_decay"] != 0, shapes, first)
+        new_params, new_flat = fn([p._data for p in params], [p._grad._data for p in params],
+                                  None if first else flat._data, group["lr"], group["momentum"], group["dampening"],
+                                  group["weight_decay"])
+        for p, value in zip(params, new_params):
+            p._write(value)
+        if not first:
+            flat._write(new_flat)
+            return True
+        flat = Tensor._make(new_flat, dtype, device)
+        views, start = [], 0
+        for s, shape in zip(states, shapes):
+            size = math.prod(shape)
+            view = flat[start:start + size].view(shape)
+            s["momentum_buffer"] = view
+            views.append(view)
+            start += size
+        if not hasattr(self, "_flat_buffers"):
+            self._flat_buffers = {}
+        self._flat_buffers[id(group)] = (tuple(map(id, params)), flat, tuple(views))
+        return True
 
 
 @functools.lru_cache(maxsize=None)
