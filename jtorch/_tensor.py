@@ -134,6 +134,7 @@ class Tensor:
     _hooks = None  # gradient hooks of a leaf
     _post_acc_hooks = None
     _output_nr = 0  # which output of grad_fn this tensor is
+    _is_conj = False  # torch's conjugate bit (set by conj() on complex views)
     is_sparse = False
     is_quantized = False
     is_meta = False
@@ -449,6 +450,10 @@ class Tensor:
         if force:
             prepared = self.resolve_conj() if getattr(self, "_is_conj", False) else self
             return prepared.detach().cpu().numpy()
+        host = self._storage.host
+        if (host is not None and self._chain is None and not self._requires_grad and not self._is_conj
+                and host.size and host.shape == self._shape):
+            return host.view()  # a base already in host mode: its buffer is the answer (fast path)
         from .autograd.grad_mode import STATE
 
         if self.device.type != "cpu":
