@@ -82,6 +82,7 @@ def tiny_cases():
 
 
 def large_cases():
+    """(jtorch, the same calls in un-jitted jax.numpy, one jax.jit of the whole expression)."""
     n = 2048
     a = np.random.rand(n, n).astype(np.float32)
     b = np.random.rand(n, n).astype(np.float32)
@@ -90,9 +91,17 @@ def large_cases():
     ja, jb, jva = jnp.asarray(a), jnp.asarray(b), jnp.asarray(v)
     jit_mm = jax.jit(jnp.matmul)
     jit_ew = jax.jit(lambda p: p * 2 + 1)
+    jit_exp = jax.jit(jnp.exp)
+    jit_sum = jax.jit(jnp.sum)
+    jit_softmax = jax.jit(lambda p: jax.nn.softmax(p, axis=-1))
     return {
-        "matmul 2048x2048": (lambda: block(jx @ jy), lambda: block(jit_mm(ja, jb))),
-        "x * 2 + 1 on 4M floats": (lambda: block(jv * 2 + 1), lambda: block(jit_ew(jva))),
+        "matmul 2048x2048": (lambda: block(jx @ jy), lambda: block(ja @ jb), lambda: block(jit_mm(ja, jb))),
+        "x * 2 + 1 on 4M floats": (lambda: block(jv * 2 + 1), lambda: block(jva * 2 + 1),
+                                   lambda: block(jit_ew(jva))),
+        "exp on 4M floats": (lambda: block(jv.exp()), lambda: block(jnp.exp(jva)), lambda: block(jit_exp(jva))),
+        "sum of 4M floats": (lambda: block(jv.sum()), lambda: block(jnp.sum(jva)), lambda: block(jit_sum(jva))),
+        "softmax 2048x2048": (lambda: block(jtorch.softmax(jx, -1)), lambda: block(jax.nn.softmax(ja, axis=-1)),
+                              lambda: block(jit_softmax(ja))),
     }
 
 
@@ -112,10 +121,11 @@ def main():
         t_torch = per_call(torch_cases[name], min_time) if name in torch_cases else float("nan")
         print(f"{name:24} {t_ours*1e6:8.1f}µ {t_torch*1e6:8.1f}µ {t_raw*1e6:8.1f}µ {t_floor*1e6:8.1f}µ "
               f"{t_ours/t_floor:11.2f}x")
-    print(f"\n{'large op':24} {'jtorch':>9} {'raw jax':>9} {'ratio':>7}")
-    for name, (ours, raw) in large_cases().items():
-        t_ours, t_raw = per_call(ours, min_time, 3), per_call(raw, min_time, 3)
-        print(f"{name:24} {t_ours*1e3:7.2f}ms {t_raw*1e3:7.2f}ms {t_ours/t_raw:6.2f}x")
+    print(f"\n{'large op':24} {'jtorch':>9} {'jnp':>9} {'jit':>9} {'jtorch/jnp':>10} {'jtorch/jit':>10}")
+    for name, (ours, raw, fused) in large_cases().items():
+        t_ours, t_raw, t_fused = (per_call(f, min_time, 3) for f in (ours, raw, fused))
+        print(f"{name:24} {t_ours*1e3:7.2f}ms {t_raw*1e3:7.2f}ms {t_fused*1e3:7.2f}ms {t_ours/t_raw:9.2f}x "
+              f"{t_ours/t_fused:9.2f}x")
 
 
 if __name__ == "__main__":
