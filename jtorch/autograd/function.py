@@ -8,13 +8,19 @@ from __future__ import annotations
 import functools
 
 from .grad_mode import STATE, no_grad
-from .tape import Node, _grad_mode as _mode, grad_edge
+from .tape import SAVED_TENSORS_HOOKS, Node, _grad_mode as _mode, grad_edge
 
 
 class FunctionCtx:
     """The `ctx` of a custom Function."""
 
     def save_for_backward(self, *tensors):
+        if SAVED_TENSORS_HOOKS:  # kept packed; unpacked (and not version-checked) on access
+            pack, unpack = SAVED_TENSORS_HOOKS[-1]
+            with no_grad():
+                self._packed = (unpack, tuple(None if t is None else pack(t) for t in tensors))
+            self._saved, self._saved_versions = (), ()
+            return
         self._saved = tuple(tensors)
         self._saved_versions = tuple(t._version if t is not None else None for t in tensors)
 
@@ -23,6 +29,10 @@ class FunctionCtx:
         node = self._node
         if node is not None and node._freed:
             node._check_saved()
+        packed = getattr(self, "_packed", None)
+        if packed is not None:
+            unpack, values = packed
+            return tuple(None if v is None else unpack(v) for v in values)
         for t, version in zip(getattr(self, "_saved", ()), getattr(self, "_saved_versions", ())):
             if t is not None and t._version != version:
                 raise RuntimeError(

@@ -19,7 +19,7 @@ class Node:
     """A backward function in the graph; subclasses are named as torch names them."""
 
     __slots__ = ("_fn", "_inputs", "_diff", "next_functions", "_out_meta", "_multi", "metadata", "_freed",
-                 "_saved", "_pre_hooks", "_hooks", "_retained", "__weakref__")
+                 "_saved", "_packed", "_pre_hooks", "_hooks", "_retained", "__weakref__")
 
     def name(self) -> str:
         return type(self).__name__
@@ -59,10 +59,23 @@ class Node:
                     "torch.autograd.set_detect_anomaly(True)."
                 )
 
+    def _saved_inputs(self):
+        """The input arrays backward needs; those packed by saved-tensor hooks are unpacked."""
+        packed = getattr(self, "_packed", None)
+        if packed is None:
+            return self._inputs
+        unpack, entries = packed
+        inputs = list(self._inputs)
+        for index, value in entries:
+            tensor = unpack(value)
+            if index is not None:
+                inputs[index] = tensor._data
+        return tuple(inputs)
+
     def apply(self, cotangent):
         """Input cotangent arrays (one per next_function; None where no gradient flows)."""
         self._check_saved()
-        grads = _vjp(self._fn, self._diff)(self._inputs, cotangent)
+        grads = _vjp(self._fn, self._diff)(self._saved_inputs(), cotangent)
         it = iter(grads)
         return [next(it) if d else None for d in self._diff]
 
@@ -71,10 +84,11 @@ class Node:
         from .._tensor import Tensor
 
         self._check_saved()
-        proxies = [_proxy(x, edge) for x, edge in zip(self._inputs, self.next_functions)]
+        inputs = self._saved_inputs()
+        proxies = [_proxy(x, edge) for x, edge in zip(inputs, self.next_functions)]
         cts = list(cotangent) if self._multi else [cotangent]
-        fn = _vjp_flat(self._fn, self._diff, self._multi, len(self._inputs))
-        arrays = list(self._inputs) + [c._data for c in cts]
+        fn = _vjp_flat(self._fn, self._diff, self._multi, len(inputs))
+        arrays = list(inputs) + [c._data for c in cts]
         values = fn(*arrays)
         outputs = tuple(_wrap(v) for v in (values if isinstance(values, tuple) else (values,)))
         record(type(self).__name__ + "Backward", fn, arrays, proxies + cts,
@@ -84,7 +98,31 @@ class Node:
 
     def release(self):
         self._inputs = None
+        self._packed = None
         self._freed = True
+
+
+# (pack_hook, unpack_hook) pairs of the active torch.autograd.graph.saved_tensors_hooks
+# contexts, innermost last; see graph.py.
+SAVED_TENSORS_HOOKS: list = []
+
+
+def _pack_saved(node, saved, tensors, inputs):
+    """Hand each saved tensor to the innermost pack hook, as torch does when an op saves it
+    for backward. The node then keeps only the packed values (no version check, as in torch)
+    and unpacks them when backward runs."""
+    pack, unpack = SAVED_TENSORS_HOOKS[-1]
+    entries = []
+    for t in saved:
+        if t is None:
+            continue
+        index = next((i for i, o in enumerate(tensors) if o is t), None)
+        entries.append((index, pack(t)))
+        if index is not None:
+            inputs[index] = None
+    node._inputs = tuple(inputs)
+    node._packed = (unpack, entries)
+    node._saved = None
 
 
 class AccumulateGrad(Node):
@@ -216,6 +254,7 @@ def record(grad_name, fn, inputs, tensors, result, saved=()):
     node._pre_hooks = node._hooks = node._retained = None
     node._out_meta = tuple((o._shape, o.dtype) for o in outputs)
     node._saved = tuple((t, t._version) for t in saved if t is not None) or None
+    node._packed = None
     node.next_functions = tuple((grad_edge(t) or (None, 0)) if t is not None and hasattr(t, "grad_fn") else (None, 0)
                                 for t in tensors)
     for i, o in enumerate(outputs):
@@ -224,6 +263,9 @@ def record(grad_name, fn, inputs, tensors, result, saved=()):
             o._requires_grad = True
             if multi:
                 o._output_nr = i
+    if SAVED_TENSORS_HOOKS and saved:
+        with _grad_mode(False):  # torch packs with grad disabled, after the outputs have their grad_fn
+            _pack_saved(node, saved, tensors, list(inputs))
     return result
 
 

@@ -312,10 +312,17 @@ def mish(input, inplace=False):
     return _run(_mish_body, input, inplace, _unused=None)
 
 
+def _six(x):
+    """An array of 6s shaped like x, behind an optimization barrier: XLA turns a division by a
+    constant or broadcast scalar into a multiplication by its reciprocal, which is not exact
+    (10 / 6 would be 1 ulp off torch)."""
+    return jax.lax.optimization_barrier(jnp.full(x.shape, 6, x.dtype))
+
+
 @_activation("hardswish", "HardswishBackward0")
 def _hardswish_body(input, *, _unused=None):
-    return _custom_grad(lambda x: x * jnp.clip(x + 3, 0, 6) / 6,
-                        lambda x, g: jnp.where(x < -3, _zero(g), jnp.where(x <= 3, g * (x / 3 + 0.5), g)))(input)
+    return _custom_grad(lambda x: x * jnp.clip(x + 3, 0, 6) / _six(x),
+                        lambda x, g: jnp.where(x <= -3, _zero(g), jnp.where(x < 3, g * (x / 3 + 0.5), g)))(input)
 
 
 @op(namespace=_NS, method=False, out=False)
@@ -327,7 +334,7 @@ def hardswish(input, inplace=False):
 
 @_activation("hardsigmoid", "HardsigmoidBackward0")
 def _hardsigmoid_body(input, *, _unused=None):
-    return _custom_grad(lambda x: jnp.clip(x + 3, 0, 6) / 6,
+    return _custom_grad(lambda x: jnp.clip(x + 3, 0, 6) / _six(x),
                         lambda x, g: jnp.where((x > -3) & (x < 3), g / 6, _zero(g)))(input)
 
 

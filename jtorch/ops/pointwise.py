@@ -492,12 +492,34 @@ def _correctly_rounded_hypot(x, y):
 def abs(input):  # noqa: A001
     """|input|. Implements `torch.abs`."""
     if jnp.iscomplexobj(input):  # C's cabs (hypot): an infinite part gives inf even beside a nan
-        rough = jnp.abs(input)  # XLA's, off by an ulp about a third of the time; its gradient is right
+        # XLA's, off by an ulp about a third of the time; its gradient is right except at 0,
+        # where torch's (grad * sgn(0)) is 0: route 0 through a constant so no gradient flows
+        zero = input == 0
+        rough = jnp.where(zero, jnp.zeros((), input.real.dtype), jnp.abs(jnp.where(zero, jnp.ones_like(input), input)))
         exact = _correctly_rounded_hypot(input.real.astype(jnp.float64), input.imag.astype(jnp.float64))
-        exact = exact.astype(rough.dtype)
+        exact = lax.stop_gradient(exact.astype(rough.dtype))  # (its own derivative is nan at 0)
         magnitude = jnp.where(jnp.isfinite(exact), rough + lax.stop_gradient(exact - rough), exact)
         return jnp.where(jnp.isinf(input.real) | jnp.isinf(input.imag), jnp.inf, magnitude)
+    if jnp.issubdtype(input.dtype, jnp.floating):
+        return _real_abs(input)
     return jnp.abs(input)
+
+
+def _sign_zero_at_nan(x):
+    """torch's sign of a real float: +1, -1, or +0 (at ±0 and NaN)."""
+    return (x > 0).astype(x.dtype) - (x < 0).astype(x.dtype)
+
+
+@jax.custom_jvp
+def _real_abs(x):
+    return jnp.abs(x)
+
+
+@_real_abs.defjvp
+def _real_abs_jvp(primals, tangents):
+    # torch: grad * sgn(x), which is 0 at ±0 (JAX's jnp.abs gives 1 there)
+    (x,), (t,) = primals, tangents
+    return jnp.abs(x), t * _sign_zero_at_nan(x)
 
 
 @pointwise(INT_TO_FLOAT, saves=("result",))
@@ -547,7 +569,22 @@ def sigmoid(input):
 
 @pointwise(DEFAULT)
 def relu(input):
+    if jnp.issubdtype(input.dtype, jnp.floating):
+        return _float_relu(input)
     return jnp.maximum(input, 0)
+
+
+@jax.custom_jvp
+def _float_relu(x):
+    # keeps -0.0 and NaN, as torch's relu does
+    return jnp.where(x < 0, jnp.zeros_like(x), x)
+
+
+@_float_relu.defjvp
+def _float_relu_jvp(primals, tangents):
+    # torch's threshold_backward: no gradient where the result is <= 0 (at 0 too; jnp.maximum would split it)
+    (x,), (t,) = primals, tangents
+    return _float_relu(x), jnp.where(x <= 0, jnp.zeros_like(t), t)
 
 
 # ----------------------------------------------------------------- comparisons

@@ -6,14 +6,15 @@ from __future__ import annotations
 import functools
 import math
 import warnings
+from dataclasses import dataclass
 
 import jax
 
 from .. import _dtype
 from .._tensor import Tensor, contiguous_strides
 from .._views import (AsStrided, BitCast, Diagonal, Expand, ImagPart, Permute, RealPart, Reshape, Select, Slice,
-                      Unfold, reader)
-from .._registry import apply_fn, type_name
+                      Step, Unfold, extend, reader)
+from .._registry import apply_fn, check_inplace_allowed, type_name
 from ..autograd.grad_mode import STATE
 from ..autograd.tape import record
 
@@ -215,28 +216,109 @@ def ravel(input):
     return view(input.contiguous(), -1)
 
 
-def squeeze(input, dim=None):
+def _squeezed(input, dim):
+    """(shape, strides) of squeeze(input, dim) and torch's overload number (0: no dim,
+    1: one dim, 2: a tuple of dims)."""
     if dim is None:
-        dims = [d for d, s in enumerate(input._shape) if s == 1]
+        dims, overload = [d for d, s in enumerate(input._shape) if s == 1], 0
     else:
-        dims = [input._wrap_dim(d) for d in (dim if isinstance(dim, (tuple, list)) else (dim,))]
+        overload = 2 if isinstance(dim, (tuple, list)) else 1
+        dims = [input._wrap_dim(d) for d in (dim if overload == 2 else (dim,))]
         for i, d in enumerate(dims):
             if d in dims[:i]:
                 raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
         dims = [d for d in dims if input.dim() and input._shape[d] == 1]
     keep = [d for d in range(input.dim()) if d not in dims]
-    shape = tuple(input._shape[d] for d in keep)
-    strides = tuple(input.stride()[d] for d in keep)
-    return make_view(input, Reshape(shape), shape, strides, input._offset, "SqueezeBackward0")
+    strides = input.stride()
+    return tuple(input._shape[d] for d in keep), tuple(strides[d] for d in keep), overload
 
 
-def unsqueeze(input, dim):
+def squeeze(input, dim=None):
+    shape, strides, overload = _squeezed(input, dim)
+    return make_view(input, Reshape(shape), shape, strides, input._offset, f"SqueezeBackward{overload}")
+
+
+def _unsqueezed(input, dim):
     dim = input._wrap_dim(dim, input.dim() + 1)
     old_strides = input.stride()
     stride = old_strides[dim] * input._shape[dim] if dim < input.dim() else 1
-    shape = input._shape[:dim] + (1,) + input._shape[dim:]
-    strides = old_strides[:dim] + (stride,) + old_strides[dim:]
+    return input._shape[:dim] + (1,) + input._shape[dim:], old_strides[:dim] + (stride,) + old_strides[dim:]
+
+
+def unsqueeze(input, dim):
+    shape, strides = _unsqueezed(input, dim)
     return make_view(input, Reshape(shape), shape, strides, input._offset, "UnsqueezeBackward0")
+
+
+# ----------------------------------------------------------------- in-place metadata changes
+@dataclass(frozen=True)
+class Restride(Step):
+    """A reshape done in place on a tensor (squeeze_, unsqueeze_). Unlike `Reshape`, chain
+    extension never merges it with a neighbour, so a base tensor's chain stays a prefix of
+    its later views' chains (which in-place autograd on those views relies on)."""
+
+    shape: tuple
+
+    def read(self, x):
+        return x.reshape(self.shape)
+
+    def scatter(self, x, v):
+        return v.reshape(x.shape)
+
+
+def _restride_(self, step, shape, strides, grad_name):
+    """Make `self` itself read its storage through one more `step`, with new sizes and
+    strides (the same storage and offset): torch's in-place view ops. Like torch they bump
+    the version counter and, under autograd, replace self's grad_fn by `grad_name`."""
+    check_inplace_allowed(self)
+    track = STATE.enabled and self._requires_grad
+    old = self._data if track else None
+    self._chain = extend(self._chain or (), step)
+    self._shape, self._strides = tuple(shape), tuple(strides)
+    self._cache, self._cache_version = None, -1
+    self._storage.version += 1
+    if track:
+        record(grad_name, reader((step,)), (old,), (self,), self)
+        self._output_nr = 0
+    return self
+
+
+def squeeze_(self, dim=None):
+    shape, strides, overload = _squeezed(self, dim)
+    return _restride_(self, Restride(shape), shape, strides, f"SqueezeBackward{overload + 3}")
+
+
+def unsqueeze_(self, dim):
+    shape, strides = _unsqueezed(self, dim)
+    return _restride_(self, Restride(shape), shape, strides, "UnsqueezeBackward1")
+
+
+def transpose_(self, dim0, dim1):
+    return _transpose_(self, dim0, dim1, "TransposeBackward1")
+
+
+def _transpose_(self, dim0, dim1, grad_name):
+    a, b = self._wrap_dim(dim0), self._wrap_dim(dim1)
+    if self.dim() < 2:  # 0-d (dims 0/-1) or 1-d (a == b): sizes and strides stay
+        return _restride_(self, Restride(self._shape), self._shape, self.stride(), grad_name)
+    perm = list(range(self.dim()))
+    perm[a], perm[b] = perm[b], perm[a]
+    strides = self.stride()
+    return _restride_(self, Permute(tuple(perm)), tuple(self._shape[d] for d in perm), tuple(strides[d] for d in perm),
+                      grad_name)
+
+
+def t_(self):
+    if self.dim() > 2:
+        raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is {self.dim()}D")
+    return _transpose_(self, 0, 1 if self.dim() == 2 else 0, "TBackward1")
+
+
+# Tensor methods with no torch.* function (installed by _methods.install's caller below).
+INPLACE_METHODS = {"squeeze_": squeeze_, "unsqueeze_": unsqueeze_, "transpose_": transpose_, "swapdims_": transpose_,
+                   "swapaxes_": transpose_, "t_": t_}
+for _name, _fn in INPLACE_METHODS.items():
+    setattr(Tensor, _name, _fn)
 
 
 # ----------------------------------------------------------------- permutations
@@ -276,7 +358,9 @@ def transpose(input, dim0, dim1):
 def t(input):
     if input.dim() > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.dim()}D")
-    return transpose(input, 0, 1) if input.dim() == 2 else alias(input, "TBackward0")
+    if input.dim() < 2:
+        return alias(input, "TBackward0")
+    return _permuted(input, (1, 0), "TBackward0")
 
 
 def movedim(input, source, destination):
@@ -402,7 +486,7 @@ def broadcast_to(input, size):
 
 
 # ----------------------------------------------------------------- slicing
-def slice_dim(input, dim, start, stop, step=1):
+def slice_dim(input, dim, start, stop, step=1, grad_name="SliceBackward0"):
     """input[..., start:stop:step, ...] along `dim`, with Python's clamping of bounds."""
     if step <= 0:
         raise ValueError("step must be greater than zero")
@@ -414,7 +498,7 @@ def slice_dim(input, dim, start, stop, step=1):
     strides = list(input.stride())
     offset = input._offset + start * strides[dim]
     strides[dim] *= step
-    return make_view(input, Slice(dim, start, stop, step), shape, tuple(strides), offset, "SliceBackward0")
+    return make_view(input, Slice(dim, start, stop, step), shape, tuple(strides), offset, grad_name)
 
 
 def narrow(input, dim, start, length):
@@ -447,11 +531,11 @@ def select(input, dim, index):
     return _selected(input, dim, index % size)
 
 
-def _selected(input, dim, index):
+def _selected(input, dim, index, grad_name="SelectBackward0"):
     strides = input.stride()
     shape = input._shape[:dim] + input._shape[dim + 1:]
     return make_view(input, Select(dim, index), shape, strides[:dim] + strides[dim + 1:],
-                     input._offset + index * strides[dim], "SelectBackward0")
+                     input._offset + index * strides[dim], grad_name)
 
 
 def _no_dims(input, dim):
@@ -462,7 +546,8 @@ def _no_dims(input, dim):
 def unbind(input, dim=0):
     _no_dims(input, dim)
     dim = input._wrap_dim(dim)
-    return tuple(_selected(input, dim, i) for i in range(input._shape[dim]))
+    # torch records one multi-output UnbindBackward0; here each piece has its own node of that name
+    return tuple(_selected(input, dim, i, "UnbindBackward0") for i in range(input._shape[dim]))
 
 
 def split(tensor, split_size_or_sections, dim=0):
@@ -479,6 +564,7 @@ def split(tensor, split_size_or_sections, dim=0):
         bounds = [(s, min(s + step, size)) for s in range(0, size, step)] if step else [(0, 0)]
         if not bounds:
             bounds = [(0, 0)]
+        grad_name = "SplitBackward0"
     else:
         sections = [s.__index__() for s in split_size_or_sections]
         if any(s < 0 for s in sections):
@@ -491,7 +577,9 @@ def split(tensor, split_size_or_sections, dim=0):
             )
         starts = [sum(sections[:i]) for i in range(len(sections))]
         bounds = [(s, s + n) for s, n in zip(starts, sections)]
-    return tuple(slice_dim(tensor, dim, a, b) for a, b in bounds)
+        grad_name = "SplitWithSizesBackward0"
+    # torch records one multi-output node; here each piece has its own node of that name
+    return tuple(slice_dim(tensor, dim, a, b, 1, grad_name) for a, b in bounds)
 
 
 def chunk(input, chunks, dim=0):

@@ -1,4 +1,4 @@
-"""Identity, Linear, Bilinear and LazyLinear."""
+"""Identity, Linear, Bilinear, LazyLinear and NonDynamicallyQuantizableLinear."""
 from __future__ import annotations
 
 import math
@@ -9,6 +9,8 @@ from .. import functional as F
 from .. import init
 from ..parameter import Parameter, UninitializedParameter
 from .module import Module
+
+__all__ = ["Bilinear", "Identity", "LazyLinear", "Linear"]  # torch's; NonDynamicallyQuantizableLinear is not listed
 
 
 class Identity(Module):
@@ -45,6 +47,13 @@ class Linear(Module):
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class NonDynamicallyQuantizableLinear(Linear):
+    """A Linear that torch's dynamic quantization leaves alone (MultiheadAttention's out_proj)."""
+
+    def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
+        super().__init__(in_features, out_features, bias=bias, device=device, dtype=dtype)
 
 
 class Bilinear(Module):

@@ -17,7 +17,7 @@ from .. import functional as F
 from .. import init
 from ..parameter import Parameter
 from .container import ModuleList
-from .linear import Linear
+from .linear import Linear, NonDynamicallyQuantizableLinear
 from .module import Module
 
 __all__ = ["MultiheadAttention", "Transformer", "TransformerEncoder", "TransformerDecoder", "TransformerEncoderLayer",
@@ -46,10 +46,6 @@ def _none_or_dtype(input):
     from ...ops.nn_attention import _none_or_dtype as impl
 
     return impl(input)
-
-
-class NonDynamicallyQuantizableLinear(Linear):
-    """torch.nn.modules.linear.NonDynamicallyQuantizableLinear: a Linear (MultiheadAttention's out_proj)."""
 
 
 class MultiheadAttention(Module):

@@ -2,14 +2,9 @@
 from __future__ import annotations
 
 from .. import functional as F
-from .conv import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d  # noqa: F401  (see __all__)
 from .module import Module
 
-__all__ = [
-    "Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d", "PixelShuffle", "PixelUnshuffle",
-    # defined in conv.py; exported from here until modules/__init__.py imports them from conv
-    "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d",
-]
+__all__ = ["Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d", "PixelShuffle", "PixelUnshuffle"]
 
 
 class Upsample(Module):
