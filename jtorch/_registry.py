@@ -110,11 +110,14 @@ def type_name(d: _dtype.dtype) -> str:
 
 
 def check_inplace_allowed(target: Tensor):
-    if STATE.enabled and target._requires_grad and target.grad_fn is None and target._base is None:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    if not STATE.enabled:
+        return
     base = target._base
-    if STATE.enabled and base is not None and base._requires_grad and base.grad_fn is None:
-        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    if base is not None:  # torch: a view that requires grad, of a base that is a leaf
+        if (target._requires_grad or base._requires_grad) and base.grad_fn is None:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    elif target._requires_grad and target.grad_fn is None:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
 
 
 def check_overlap(target: Tensor, inputs, overlap_ok=False):

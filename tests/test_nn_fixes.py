@@ -232,6 +232,19 @@ def test_inplace_view_op_errors(call):
     assert raised(lambda: call(jt)) == raised(lambda: call(torch)) is not None
 
 
+@pytest.mark.parametrize("call", [
+    lambda L: L.arange(6.).reshape(2, 3).requires_grad_().t_(),
+    lambda L: L.arange(6.).reshape(2, 3).requires_grad_().mul_(2),
+    lambda L: L.arange(6.).reshape(2, 3).requires_grad_()[0].add_(1),
+    lambda L: L.arange(6.).requires_grad_()[1:].zero_(),
+    lambda L: L.arange(6.).requires_grad_().sin_(),
+])
+def test_inplace_on_leaf_and_leaf_views_raises(call):
+    """torch refuses in-place ops on a leaf that requires grad and on views whose base is a
+    leaf, when the view or its base requires grad."""
+    assert raised(lambda: call(jt)) == raised(lambda: call(torch)) is not None
+
+
 def test_inplace_view_ops_0d_and_expanded():
     out = []
     for L in LIBS:

@@ -29,6 +29,7 @@ from .._registry import OP_TABLE, OpDef, apply_fn, op, pointwise, register, type
 from .._tensor import Tensor
 from .pointwise import _common, _require_tensors
 from .reduction import return_type
+from .special import _gammainc, _gammaincc
 
 DEFAULT, INT_TO_FLOAT, ALWAYS_BOOL, NO_OPMATH = Promote.DEFAULT, Promote.INT_TO_FLOAT, Promote.ALWAYS_BOOL, \
     Promote.NO_OPMATH
@@ -69,7 +70,8 @@ def _is_int(x):
 
 
 # ----------------------------------------------------------------- unary float math
-def _unary_float(name, fn, saves=("input",), kernel=None, complex_error=None, wide=True, grad_name=None):
+def _unary_float(name, fn, saves=("input",), kernel=None, complex_error=None, wide=True, grad_name=None,
+                 method=True):
     """An INT_TO_FLOAT unary op; complex inputs raise `complex_error` or torch's
     "`kernel`" NotImplementedError when given, else are computed."""
     missing = (COMPLEX,) if kernel else ()
@@ -78,7 +80,7 @@ def _unary_float(name, fn, saves=("input",), kernel=None, complex_error=None, wi
         return _wide(fn, input) if wide else fn(input)
 
     body.__name__ = name
-    return pointwise(INT_TO_FLOAT, name=name, saves=saves, grad_name=grad_name,
+    return pointwise(INT_TO_FLOAT, name=name, saves=saves, grad_name=grad_name, method=method,
                      check=_check(name, kernel, missing, complex_error=complex_error))(body)
 
 
@@ -92,6 +94,28 @@ def _wide(fn, *arrays):
     if wider is None:
         return fn(*arrays)
     return fn(*(a.astype(wider) for a in arrays)).astype(arrays[0].dtype)
+
+
+@jax.custom_jvp
+def _erfc(x):
+    """erfc, accurate for large x in float64 too. XLA's evaluates exp(-x * x) with x * x
+    rounded, a relative error of about x² ulps (255 ulps at x = 16); here erfc is taken at
+    h, x with its low 27 significand bits cleared (so h * h is exact), and carried to x by
+    its Taylor series in d = x - h (|d| < 2**-26 x; the d**4 term is below an ulp)."""
+    if x.dtype != jnp.float64:
+        return lax.erfc(x)
+    bits = lax.bitcast_convert_type(x, jnp.uint64)
+    h = lax.bitcast_convert_type(bits & np.uint64(~((1 << 27) - 1) & (2 ** 64 - 1)), jnp.float64)
+    d = x - h
+    series = -d + d * d * h - d * d * d * (4 * h * h - 2) / 6
+    near = lax.erfc(h) + np.float64(2 / math.sqrt(math.pi)) * jnp.exp(-(h * h)) * series
+    return jnp.where(jnp.isfinite(x) & (x > 1), near, lax.erfc(x))
+
+
+@_erfc.defjvp
+def _erfc_jvp(primals, tangents):
+    (x,), (dx,) = primals, tangents
+    return _erfc(x), jax.jvp(lax.erfc, (x,), (dx,))[1]
 
 
 def _exp2(x):
@@ -186,33 +210,109 @@ def _trigamma_jvp(primals, tangents):
 
 
 def _rsqrt(x):
-    return 1 / jnp.sqrt(x)
+    return 1 / (_csqrt(x) if jnp.iscomplexobj(x) else jnp.sqrt(x))
 
 
-acos = _unary_float("acos", jnp.arccos)
-asin = _unary_float("asin", jnp.arcsin)
-atan = _unary_float("atan", jnp.arctan)
-acosh = _unary_float("acosh", jnp.arccosh)
-asinh = _unary_float("asinh", jnp.arcsinh)
-atanh = _unary_float("atanh", jnp.arctanh)
+# ---- complex kernels: XLA's complex functions ignore the sign of a zero imaginary part on
+# their branch cuts and lose all relative precision where both parts of the result are tiny
+# (acos near 1); torch's (glibc's) follow C99. These use the C99 symmetries and Kahan's
+# formulas ("Branch cuts for complex elementary functions"), XLA's kernel only for
+# non-finite inputs.
+def _finite_complex(z):
+    return jnp.isfinite(z.real) & jnp.isfinite(z.imag)
+
+
+def _csqrt(z):
+    """sqrt with C99's sign conventions: sqrt(conj z) = conj(sqrt z), so sqrt(-a - 0j) = -i sqrt(a)."""
+    negative = jnp.signbit(z.imag)
+    root = jnp.sqrt(jnp.where(negative, jnp.conj(z), z))
+    return jnp.where(negative, jnp.conj(root), root)
+
+
+def _complex_or(real_fn, complex_fn):
+    """real_fn for real arrays; complex_fn for finite complex values, real_fn (XLA) elsewhere."""
+
+    def fn(x):
+        if not jnp.iscomplexobj(x):
+            return real_fn(x)
+        finite = _finite_complex(x)
+        safe = jnp.where(finite, x, jnp.zeros_like(x))
+        return jnp.where(finite, complex_fn(safe), real_fn(x))
+
+    return fn
+
+
+def _plus(z, real, sign=1):
+    """real + sign * z with the signed zero of the imaginary part kept (-(+0) is -0)."""
+    return lax.complex(real + sign * z.real, sign * z.imag)
+
+
+def _kahan_acos(z):
+    a, b = _csqrt(_plus(z, 1, -1)), _csqrt(_plus(z, 1))
+    return lax.complex(2 * jnp.arctan2(a.real, b.real), jnp.arcsinh((jnp.conj(b) * a).imag))
+
+
+def _kahan_asin(z):
+    a, b = _csqrt(_plus(z, 1, -1)), _csqrt(_plus(z, 1))
+    return lax.complex(jnp.arctan2(z.real, (a * b).real), jnp.arcsinh((jnp.conj(a) * b).imag))
+
+
+def _acos(x):
+    """complex64: C99's cacos (torch maps std::acos); complex128: torch's vectorized
+    pi/2 - asin(z), which keeps no relative precision where the result is tiny."""
+    if x.dtype == jnp.complex64:
+        return _complex_or(jnp.arccos, _kahan_acos)(x.astype(jnp.complex128)).astype(jnp.complex64)
+    if x.dtype == jnp.complex128:
+        def acos128(z):
+            w = _kahan_asin(z)
+            return lax.complex(np.float64(math.pi / 2) - w.real, 0.0 - w.imag)
+        return _complex_or(jnp.arccos, acos128)(x)
+    return _wide(jnp.arccos, x)
+
+
+def _kahan_acosh(z):
+    a, b = _csqrt(_plus(z, -1)), _csqrt(_plus(z, 1))
+    return lax.complex(jnp.arcsinh((jnp.conj(a) * b).real), 2 * jnp.arctan2(a.imag, b.real))
+
+
+def _odd_conjugate(fn):
+    """An odd function with f(conj z) = conj f(z) (C99's casinh, catanh, catan, ctan),
+    evaluated in the first quadrant so that signed zeros come out as C99 says."""
+
+    def symmetric(z):
+        w = fn(lax.complex(jnp.abs(z.real), jnp.abs(z.imag)))
+        w = jnp.where(jnp.signbit(z.imag), jnp.conj(w), w)
+        return jnp.where(jnp.signbit(z.real), -jnp.conj(w), w)
+
+    return symmetric
+
+
+acos = _unary_float("acos", _acos, wide=False)
+asin = _unary_float("asin", _complex_or(jnp.arcsin, _kahan_asin))
+atan = _unary_float("atan", _complex_or(jnp.arctan, _odd_conjugate(jnp.arctan)))
+acosh = _unary_float("acosh", _complex_or(jnp.arccosh, _kahan_acosh))
+asinh = _unary_float("asinh", _complex_or(jnp.arcsinh, _odd_conjugate(jnp.arcsinh)))
+atanh = _unary_float("atanh", _complex_or(jnp.arctanh, _odd_conjugate(jnp.arctanh)))
 def _cosh(x):
-    if jnp.iscomplexobj(x):
-        return jnp.cosh(x)
+    if jnp.iscomplexobj(x):  # cosh(a + ib) = cosh a cos b + i sinh a sin b
+        return _complex_or(jnp.cosh, lambda z: lax.complex(_cosh(z.real) * jnp.cos(z.imag),
+                                                           _sinh(z.real) * jnp.sin(z.imag)))(x)
     e = jnp.exp(jnp.abs(x))
     return 0.5 * e + 0.5 / e
 
 
 def _sinh(x):
     """From expm1, which has no cancellation near 0 (XLA's float64 sinh is a few ulps off)."""
-    if jnp.iscomplexobj(x):
-        return jnp.sinh(x)
+    if jnp.iscomplexobj(x):  # sinh(a + ib) = sinh a cos b + i cosh a sin b (XLA's loses tiny a)
+        return _complex_or(jnp.sinh, lambda z: lax.complex(_sinh(z.real) * jnp.cos(z.imag),
+                                                           _cosh(z.real) * jnp.sin(z.imag)))(x)
     u = jnp.expm1(jnp.abs(x))
     return jnp.copysign(jnp.where(u < 1e30, 0.5 * (u + u / (u + 1)), 0.5 * u), x)
 
 
 cosh = _unary_float("cosh", _cosh)
 sinh = _unary_float("sinh", _sinh)
-tan = _unary_float("tan", jnp.tan, saves=("result",))
+tan = _unary_float("tan", _complex_or(jnp.tan, _odd_conjugate(jnp.tan)), saves=("result",))
 exp2 = _unary_float("exp2", _exp2, saves=("result",))
 expm1 = _unary_float("expm1", jnp.expm1, saves=("result",))
 log10 = _unary_float("log10", jnp.log10)
@@ -221,7 +321,36 @@ log2 = _unary_float("log2", jnp.log2)
 rsqrt = _unary_float("rsqrt", _rsqrt, saves=("result",))
 sinc = _unary_float("sinc", _sinc, wide=False)
 erf = _unary_float("erf", lax.erf, kernel="erf_vml_cpu")
-erfc = _unary_float("erfc", lax.erfc, kernel="erfc_vml_cpu")
+
+
+def _fma32(a, b, c):
+    """a * b + c rounded once to float32 (the product is exact in float64)."""
+    return (a.astype(jnp.float64) * b.astype(jnp.float64) + c).astype(jnp.float32)
+
+
+@jax.custom_jvp
+def _erf_vectorized(x):
+    """torch's erf for float16/bfloat16 on x86 CPUs: ATen's AVX2/AVX-512 Vectorized<float>::erf
+    (those dtypes take it; float32/float64 take MKL's accurate verf), Abramowitz & Stegun
+    7.1.26 in float32 with fused multiply-adds: sign(x) (1 - r(t) t exp(-x²)), t = 1 / (1 +
+    p |x|). Its absolute error is about 1e-7, so erf of |x| < ~1e-7 comes out 0."""
+    a = jnp.abs(x)
+    t = 1 / _fma32(np.float32(0.3275911), a, 1.0)
+    r = _fma32(np.float32(1.061405429), t, float(np.float32(-1.453152027)))
+    for c in (1.421413741, -0.284496736, 0.254829592):
+        r = _fma32(r, t, float(np.float32(c)))
+    return jnp.copysign(_fma32(-jnp.exp(-(x * x)) * t, r, 1.0), x)
+
+
+@_erf_vectorized.defjvp
+def _erf_vectorized_jvp(primals, tangents):
+    (x,), (dx,) = primals, tangents
+    return _erf_vectorized(x), jax.jvp(lax.erf, (x,), (dx,))[1]
+
+
+_erf_reduced = _unary_float("_erf_reduced", _erf_vectorized, kernel="erf_vml_cpu", wide=False,
+                            grad_name="ErfBackward0", method=False)
+erfc = _unary_float("erfc", _erfc, kernel="erfc_vml_cpu")
 erfinv = _unary_float("erfinv", _erfinv, kernel="erfinv_vml_cpu")
 lgamma = _unary_float("lgamma", lax.lgamma, kernel="lgamma_vml_cpu")
 digamma = _unary_float("digamma", _digamma, kernel="digamma", wide=False)
@@ -544,14 +673,17 @@ def nextafter(input, other):
 
 @pointwise(DEFAULT, saves=("input", "other"), check=_tensors2("igamma", "igamma_cpu", (BOOL, INT, COMPLEX)))
 def igamma(input, other):
-    """The regularized lower incomplete gamma function P(input, other). Implements `torch.igamma`."""
-    return jsp.gammainc(input, other)
+    """The regularized lower incomplete gamma function P(input, other), with torch's
+    derivatives (none in input: backward through it raises torch's NotImplementedError).
+    Implements `torch.igamma`."""
+    return _gammainc(input, other)
 
 
 @pointwise(DEFAULT, saves=("input", "other"), check=_tensors2("igammac", "igammac_cpu", (BOOL, INT, COMPLEX)))
 def igammac(input, other):
-    """The regularized upper incomplete gamma function Q(input, other). Implements `torch.igammac`."""
-    return jsp.gammaincc(input, other)
+    """The regularized upper incomplete gamma function Q(input, other), with torch's
+    derivatives (none in input). Implements `torch.igammac`."""
+    return _gammaincc(input, other)
 
 
 @pointwise(INT_TO_FLOAT, saves=("input", "other"), check=_tensors2("ldexp", None, ()))
@@ -589,10 +721,32 @@ def _copysign_scalar(input, other):
     return _copysign(input, other)
 
 
-def _xlogy(input, other):
+def _xlogy_value(input, other):
     safe = jnp.where(input == 0, jnp.ones_like(other), other)
     product = jnp.where(input == 0, jnp.zeros_like(input), input * jnp.log(safe))
     return jnp.where(jnp.isnan(other), other, product)
+
+
+def _xlogy_with_grad(masked):
+    """xlogy with torch's derivatives: d/dinput = log(other), but 0 where input == 0 and
+    `masked(other)` (other <= 0 for two tensors; not other > 0 for a Python-number other);
+    d/dother = input / other (nan at 0 / 0)."""
+
+    @jax.custom_jvp
+    def fn(input, other):
+        return _xlogy_value(input, other)
+
+    @fn.defjvp
+    def jvp(primals, tangents):
+        (x, y), (dx, dy) = primals, tangents
+        log = jnp.where((x == 0) & masked(y), jnp.zeros_like(y), jnp.log(y))
+        return fn(x, y), dx * log + dy * (x / y)
+
+    return fn
+
+
+_xlogy = _xlogy_with_grad(lambda other: other <= 0)
+_xlogy_number_other = _xlogy_with_grad(lambda other: ~(other > 0))
 
 
 def _check_xlogy(keys, result, *static):
@@ -608,9 +762,11 @@ def xlogy(input, other):
 
 
 _xlogy_self = pointwise(INT_TO_FLOAT, name="_xlogy_self", grad_name="XlogyBackward1", method=False,
-                        saves=("other",), check=_check_xlogy)(_xlogy)
+                        saves=("other",), check=_check_xlogy)(
+    lambda input, other: _xlogy(input, other))
 _xlogy_other = pointwise(INT_TO_FLOAT, name="_xlogy_other", grad_name="XlogyBackward2", method=False,
-                         saves=("input",), check=_check_xlogy)(_xlogy)
+                         saves=("input",), check=_check_xlogy)(
+    lambda input, other: _xlogy_number_other(input, other))
 
 
 def _check_heaviside(keys, result, common):
@@ -929,6 +1085,9 @@ register(OpDef("lerp", None, None, True, True, True, "torch"))
 OP_TABLE["torch.lerp"].function = OP_TABLE["torch._lerp_scalar"].function
 OP_TABLE["torch.lerp"].inplace_function = OP_TABLE["torch._lerp_scalar"].inplace_function
 lerp = _route("lerp", _lerp_route)
+# float16/bfloat16 erf: torch's vectorized approximation (see _erf_vectorized)
+erf = _route("erf", lambda a, k: "_erf_reduced" if getattr(_arg(a, k, 0, "input"), "dtype", None) in (
+    _dtype.float16, _dtype.bfloat16) else None)
 lerp.__name__ = "lerp"
 lerp.__doc__ = "input + weight * (end - input), as torch computes it. Implements `torch.lerp`."
 
@@ -1019,6 +1178,8 @@ def _ldexp_wrap():
         return function(input, other, power=power_of(other), out=out)
 
     def ldexp_(self, other):
+        if isinstance(self, Tensor) and self.dtype.category < FLOAT:  # torch checks this before the shapes
+            raise RuntimeError(f"ldexp can't be cast to the desired output type {type_name(self.dtype)}")
         return inplace(self, other, power=power_of(other))
 
     functools.update_wrapper(ldexp, function)
