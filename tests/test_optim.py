@@ -1,6 +1,7 @@
 """The optimizers against real torch: parameters and optimizer state step for step,
 param groups, state_dict round trips and argument errors."""
 import copy
+import importlib
 
 import numpy as np
 import pytest
@@ -389,3 +390,56 @@ def test_defaults_match_torch():
         tsd, jsd = t.state_dict(), j.state_dict()
         assert jsd["param_groups"] == tsd["param_groups"], name
         assert sorted(jsd["state"]) == sorted(tsd["state"]), name  # Adagrad creates its state eagerly
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "LBFGS"])
+def test_step_hooks(name):
+    """Step pre/post hooks (per optimizer and global) run in torch's order with torch's
+    arguments; a pre-hook can replace the step's arguments; removed hooks stop running."""
+
+    def run(lib):
+        events = []
+        params = make_params(lib, "float64")  # LBFGS amplifies float32 rounding
+        opt = getattr(lib.optim, name)(params, lr=0.01)
+
+        def closure():
+            opt.zero_grad()
+            loss = loss_fn(lib, params, *batch(lib, 0, "float64"))
+            loss.backward()
+            return loss
+
+        def pre(o, args, kwargs):
+            events.append(("pre", o is opt, len(args), args[0] is opt, sorted(kwargs)))
+            return (args[0],), {"closure": closure}  # the step receives the closure this way
+
+        optimizer_module = importlib.import_module(lib.__name__ + ".optim.optimizer")
+        handles = [
+            opt.register_step_pre_hook(pre),
+            opt.register_step_post_hook(lambda o, args, kwargs: events.append(("post", sorted(kwargs)))),
+            optimizer_module.register_optimizer_step_pre_hook(lambda o, a, k: events.append(("global pre",))),
+            optimizer_module.register_optimizer_step_post_hook(lambda o, a, k: events.append(("global post",))),
+        ]
+        try:
+            loss = opt.step()
+            handles[0].remove()
+            opt.step(closure)
+        finally:
+            for h in handles:
+                h.remove()
+        opt.step(closure)
+        return events, float(loss), params
+
+    t_events, t_loss, tp = run(torch)
+    j_events, j_loss, jp = run(jt)
+    assert j_events == t_events
+    assert j_loss == pytest.approx(t_loss, rel=1e-6)
+    assert_params_match(jp, tp)
+
+
+def test_step_pre_hook_bad_return():
+    for lib in (torch, jt):
+        params = make_params(lib)
+        opt = lib.optim.SGD(params, lr=0.1)
+        opt.register_step_pre_hook(lambda o, a, k: 5)
+        with pytest.raises(RuntimeError, match="must return None or a tuple"):
+            opt.step()

@@ -6,7 +6,7 @@ arrays, calls it, and writes the results back into the parameters and state tens
 """
 from __future__ import annotations
 
-import copy
+import functools
 from collections import defaultdict
 from itertools import chain
 
@@ -128,7 +128,7 @@ class Optimizer:
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict):
-        state_dict = copy.deepcopy(state_dict) if not _has_tensors(state_dict) else _shallow_copy(state_dict)
+        state_dict = _shallow_copy(state_dict)  # like torch, tensors are kept (not copied) when they already fit
         groups, saved_groups = self.param_groups, state_dict["param_groups"]
         if len(groups) != len(saved_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
@@ -147,12 +147,76 @@ class Optimizer:
                 if k != "params":
                     group[k] = v
 
+    # ------------------------------------------------------------ step hooks
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "step" in cls.__dict__:
+            cls.step = _with_step_hooks(cls.__dict__["step"])
+
     def register_step_pre_hook(self, hook):
-        raise NotImplementedError("optimizer step hooks are not supported yet")
+        """hook(optimizer, args, kwargs) before each step; it may return (args, kwargs)."""
+        return _HookHandle(self.__dict__.setdefault("_optimizer_step_pre_hooks", {}), hook)
+
+    def register_step_post_hook(self, hook):
+        """hook(optimizer, args, kwargs) after each step."""
+        return _HookHandle(self.__dict__.setdefault("_optimizer_step_post_hooks", {}), hook)
 
 
-def _has_tensors(d):
-    return True
+_GLOBAL_PRE_HOOKS: dict = {}
+_GLOBAL_POST_HOOKS: dict = {}
+
+
+def register_optimizer_step_pre_hook(hook):
+    """A step pre-hook for every optimizer (torch.optim.optimizer.register_optimizer_step_pre_hook)."""
+    return _HookHandle(_GLOBAL_PRE_HOOKS, hook)
+
+
+def register_optimizer_step_post_hook(hook):
+    """A step post-hook for every optimizer."""
+    return _HookHandle(_GLOBAL_POST_HOOKS, hook)
+
+
+class _HookHandle:
+    _next_id = 0
+
+    def __init__(self, hooks, hook):
+        self.hooks_dict_ref = hooks
+        self.id = _HookHandle._next_id
+        _HookHandle._next_id += 1
+        hooks[self.id] = hook
+
+    def remove(self):
+        self.hooks_dict_ref.pop(self.id, None)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def _with_step_hooks(step):
+    """`step` running the global and the optimizer's pre-hooks before it and post-hooks after."""
+    if getattr(step, "_hooked", False):
+        return step
+
+    @functools.wraps(step)
+    def hooked(*args, **kwargs):  # as torch: the hooks see args with the optimizer first
+        self = args[0]
+        for hook in (*_GLOBAL_PRE_HOOKS.values(), *self.__dict__.get("_optimizer_step_pre_hooks", {}).values()):
+            result = hook(self, args, kwargs)
+            if result is not None:
+                if not (isinstance(result, tuple) and len(result) == 2):
+                    raise RuntimeError(f"{step} must return None or a tuple of (new_args, new_kwargs), but got "
+                                       f"{result}.")
+                args, kwargs = result
+        out = step(*args, **kwargs)
+        for hook in (*self.__dict__.get("_optimizer_step_post_hooks", {}).values(), *_GLOBAL_POST_HOOKS.values()):
+            hook(self, args, kwargs)
+        return out
+
+    hooked._hooked = True
+    return hooked
 
 
 def _shallow_copy(state_dict):
@@ -169,3 +233,6 @@ def _cast_state(param, key, value):
             return value.to(device=param.device, dtype=param.dtype)
         return value.to(param.device)
     return value
+
+
+Optimizer.step = _with_step_hooks(Optimizer.step)
