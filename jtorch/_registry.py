@@ -58,7 +58,8 @@ _SCALARS: dict = {}
 def scalar_array(value, dtype):
     """A cached jax array for a Python scalar cast to `dtype` (jit calls with raw
     Python scalars are slower than with arrays)."""
-    key = (value.hex() if isinstance(value, float) else value, type(value), dtype)
+    # floats equal as keys only when their bits are: -0.0 and nan by their hex form
+    key = (value if value and value == value or type(value) is not float else value.hex(), type(value), dtype)
     array = _SCALARS.get(key)
     if array is None:
         if len(_SCALARS) > 4096:
@@ -286,10 +287,11 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
             for entry in saves:
                 if entry == "result":
                     chosen.append(result)
-                elif entry == "cross":
-                    for i, t in enumerate(tensors):
-                        if t is not None and any(o is not None and o._requires_grad
-                                                 for j, o in enumerate(tensors) if j != i):
+                elif entry == "cross":  # each operand, when another operand requires grad
+                    grads = [t is not None and t._requires_grad for t in tensors]
+                    wanted = grads.count(True)
+                    for t, g in zip(tensors, grads):
+                        if t is not None and wanted - g > 0:
                             chosen.append(t)
                 else:
                     chosen.append(tensors[operand_names.index(entry)])

@@ -74,10 +74,14 @@ class Node:
 
     def apply(self, cotangent):
         """Input cotangent arrays (one per next_function; None where no gradient flows)."""
-        self._check_saved()
-        grads = _vjp(self._fn, self._diff)(self._saved_inputs(), cotangent)
+        if self._freed or self._saved is not None:
+            self._check_saved()
+        diff = self._diff
+        grads = _vjp(self._fn, diff)(self._inputs if self._packed is None else self._saved_inputs(), cotangent)
+        if len(grads) == len(diff):
+            return grads
         it = iter(grads)
-        return [next(it) if d else None for d in self._diff]
+        return [next(it) if d else None for d in diff]
 
     def apply_recorded(self, cotangent):
         """Like `apply` on Tensors, recording the computation for higher-order grads."""
@@ -239,11 +243,11 @@ def record(grad_name, fn, inputs, tensors, result, saved=()):
     returns a tuple) computed as `fn(*inputs)`, when some Tensor in `tensors` (aligned
     with `inputs`) requires grad. `saved` lists the tensors torch saves for backward:
     modifying one in place before backward raises torch's error."""
-    diff = tuple(differentiable(t) and t.dtype.category >= 2 for t in tensors)
-    if not any(diff):
+    # (written for the per-op hot path: list comprehensions, no generator expressions)
+    diff = tuple([t is not None and getattr(t, "_requires_grad", False) and t.dtype.category >= 2 for t in tensors])
+    if True not in diff:
         return result
     multi = isinstance(result, (tuple, list))
-    outputs = tuple(result) if multi else (result,)
     node = object.__new__(node_class(grad_name))
     node._fn = fn
     node._inputs = tuple(inputs)
@@ -251,22 +255,29 @@ def record(grad_name, fn, inputs, tensors, result, saved=()):
     node._freed = False
     node._multi = multi
     node.metadata = {}
-    node._pre_hooks = node._hooks = node._retained = None
-    node._out_meta = tuple((o._shape, o.dtype) for o in outputs)
-    node._saved = tuple((t, t._version) for t in saved if t is not None) or None
-    node._packed = None
-    node.next_functions = tuple((grad_edge(t) or (None, 0)) if t is not None and hasattr(t, "grad_fn") else (None, 0)
-                                for t in tensors)
-    for i, o in enumerate(outputs):
-        if o.dtype.category >= 2:
-            o.grad_fn = node
-            o._requires_grad = True
-            if multi:
+    node._pre_hooks = node._hooks = node._retained = node._packed = None
+    node._saved = tuple([(t, t._storage.version) for t in saved if t is not None]) or None
+    node.next_functions = tuple([(grad_edge(t) or _NO_EDGE) if t is not None and hasattr(t, "grad_fn") else _NO_EDGE
+                                 for t in tensors])
+    if multi:
+        node._out_meta = tuple([(o._shape, o.dtype) for o in result])
+        for i, o in enumerate(result):
+            if o.dtype.category >= 2:
+                o.grad_fn = node
+                o._requires_grad = True
                 o._output_nr = i
+    else:
+        node._out_meta = ((result._shape, result.dtype),)
+        if result.dtype.category >= 2:
+            result.grad_fn = node
+            result._requires_grad = True
     if SAVED_TENSORS_HOOKS and saved:
         with _grad_mode(False):  # torch packs with grad disabled, after the outputs have their grad_fn
             _pack_saved(node, saved, tensors, list(inputs))
     return result
+
+
+_NO_EDGE = (None, 0)
 
 
 def capture_history(target):
