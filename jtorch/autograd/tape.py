@@ -380,7 +380,7 @@ def run_backward(roots, cotangents, retain_graph: bool, create_graph=False, inpu
                 for index, ct in cts.items():
                     t = wanted_edges.get((node, index))
                     if t is not None:
-                        captured[t] = captured[t] + ct if t in captured else ct
+                        captured[t] = _sum(captured[t], ct) if t in captured else ct
             if isinstance(node, AccumulateGrad):
                 if accumulate and (inputs is None or node.variable in wanted_edges.values()):
                     _accumulate(node.variable, cts[0], create_graph)
@@ -423,7 +423,18 @@ def _reaches(node, wanted_edges) -> bool:
 
 def _add_into(grads, node, index, ct):
     slots = grads.setdefault(node, {})
-    slots[index] = slots[index] + ct if index in slots else ct
+    slots[index] = _sum(slots[index], ct) if index in slots else ct
+
+
+_jit_add = jax.jit(lambda a, b: a + b)
+
+
+def _sum(a, b):
+    """a + b for gradients meeting at one place: jitted for arrays (an un-jitted jnp add
+    costs several times a cached jit call), recorded Tensor addition under create_graph."""
+    if isinstance(a, jax.Array) and isinstance(b, jax.Array):
+        return _jit_add(a, b)
+    return a + b
 
 
 def _full_cotangent(node, cts, create_graph):
@@ -450,13 +461,14 @@ def _accumulate(variable, ct, create_graph):
         if grad.dtype is not variable.dtype:
             grad = grad.to(variable.dtype)
     else:
-        grad = Tensor._make(ct.astype(variable.dtype.np), variable.dtype, variable.device)
+        np_dtype = variable.dtype.np
+        grad = Tensor._make(ct if ct.dtype == np_dtype else ct.astype(np_dtype), variable.dtype, variable.device)
     if variable._grad is None:
         variable._grad = grad
     elif create_graph:
         variable._grad = variable._grad + grad
     else:  # torch accumulates into the existing .grad in place when not building a graph
-        variable._grad._write(variable._grad._data + grad._data)
+        variable._grad._write(_sum(variable._grad._data, grad._data))
     for hook in variable._post_acc_hooks or ():
         hook(variable)
 
