@@ -65,6 +65,10 @@ from . import optim  # noqa: E402
 from . import utils  # noqa: E402
 from .serialization import load, save  # noqa: E402
 
+# torch.* aliases of nn.functional ops, further ops and runtime knobs (before methods are installed)
+from .ops import aliases as _aliases, extras as _extras  # noqa: E402,F401
+from ._runtime import *  # noqa: E402,F401,F403
+
 _methods.install()
 autograd.install(Tensor)
 
@@ -72,6 +76,7 @@ autograd.install(Tensor)
 for _short, _function in _registry.namespace_functions("torch").items():
     globals().setdefault(_short, _function)
 del _short, _function
+_extras.install_inplace_functions(globals())  # torch.abs_, torch.relu_, ...: the Tensor `_` methods
 
 
 def is_tensor(obj) -> bool:

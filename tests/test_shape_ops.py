@@ -92,6 +92,21 @@ def test_error_messages_match_torch(call):
     assert str(j_err) == str(t_err)
 
 
+@pytest.mark.parametrize("call", [
+    lambda lib, x: x.flip(1), lambda lib, x: x.flip(0, 1), lambda lib, x: x.flip([1]), lambda lib, x: x.flip((0,)),
+    lambda lib, x: x.flip(dims=[0]), lambda lib, x: x.flip(), lambda lib, x: lib.flip(x, 1),
+    lambda lib, x: lib.flip(x, dims=(1,)),
+])
+def test_flip_argument_forms(call):
+    """Tensor.flip takes varargs, a sequence or dims=; torch.flip wants a sequence."""
+    tx, jx = both(np.arange(6.0).reshape(2, 3))
+    t_res, t_err = run(lambda: call(torch, tx))
+    j_res, j_err = run(lambda: call(jt, jx))
+    assert type(j_err) is type(t_err)
+    if t_err is None:
+        assert_same(j_res, t_res)
+
+
 def test_named_tuple_results():
     tx, jx = both([[3.0, 1.0, 2.0]])
     for name, args in (("sort", ()), ("topk", (2,)), ("kthvalue", (1,))):

@@ -232,12 +232,28 @@ def _unique_dims(input, dims):
     return wrapped
 
 
-@op(out=False)
+@op(out=False, method=False)
 def flip(input, dims):
     """Reverse the order of elements along `dims`. Implements `torch.flip`."""
     dims = _unique_dims(input, _dims_arg("flip", dims))
     dims = dims if input.dim() else ()
     return apply_fn("FlipBackward0", _flip_fn(dims), (input,), input.dtype)
+
+
+def _flip_method(self, *dims, **kwargs):
+    """Tensor.flip takes the dims as one sequence, as varargs or as `dims=`."""
+    if "dims" in kwargs and not dims:
+        dims = kwargs.pop("dims")
+    elif not dims:
+        raise TypeError('flip() missing 1 required positional arguments: "dims"')
+    elif len(dims) == 1 and isinstance(dims[0], (list, tuple, Size)):
+        dims = dims[0]
+    if kwargs:
+        raise TypeError(f"flip() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    return flip(self, tuple(dims))
+
+
+Tensor.flip = _flip_method
 
 
 @op(out=False)
