@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import warnings
 
+from ..ops.nn_losses import legacy_get_string as _legacy_get_string
+
 
 def get_enum(reduction: str) -> int:
     if reduction == "none":
@@ -20,20 +22,7 @@ def get_enum(reduction: str) -> int:
 
 
 def legacy_get_string(size_average, reduce, emit_warning: bool = True) -> str:
-    if size_average is None:
-        size_average = True
-    if reduce is None:
-        reduce = True
-    if size_average and reduce:
-        ret = "mean"
-    elif reduce:
-        ret = "sum"
-    else:
-        ret = "none"
-    if emit_warning:
-        warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{ret}' instead.",
-                      stacklevel=2)
-    return ret
+    return _legacy_get_string(size_average, reduce, emit_warning, stacklevel=3)
 
 
 def legacy_get_enum(size_average, reduce, emit_warning: bool = True) -> int:

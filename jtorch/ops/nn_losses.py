@@ -32,7 +32,7 @@ _REDUCED_NAMES = {MEAN: "MeanBackward0", SUM: "SumBackward0"}
 
 
 # ================================================================ reductions
-def legacy_get_string(size_average, reduce, emit_warning=True):
+def legacy_get_string(size_average, reduce, emit_warning=True, stacklevel=4):
     """The reduction string for the legacy `size_average`/`reduce` flags, as
     torch.nn._reduction.legacy_get_string maps them (with its deprecation warning)."""
     if size_average is None:
@@ -47,7 +47,7 @@ def legacy_get_string(size_average, reduce, emit_warning=True):
         ret = "none"
     if emit_warning:
         warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{ret}' instead.",
-                      UserWarning, stacklevel=4)
+                      UserWarning, stacklevel=stacklevel)
     return ret
 
 
