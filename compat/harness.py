@@ -76,6 +76,9 @@ def assert_same(j, t, tol=None, what="", signed_zeros=True):
 def numpy_of(x):
     if isinstance(x, torch.Tensor):
         x = x.detach()
+        if x._is_zerotensor():  # e.g. torch's gradient of sgn for real inputs
+            x = torch.zeros(x.shape, dtype=x.dtype)
+        x = x.resolve_conj().resolve_neg()  # conjugate / negative views
         return (x.float() if x.dtype == torch.bfloat16 else x).numpy()
     x = x.detach()
     return (x.float() if x.dtype is jt.bfloat16 else x).numpy().copy()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from ._registry import namespace_functions
 from .ops import linalg as _products  # noqa: F401  (registers multi_dot)
+from .ops import linalg_more as _more  # noqa: F401  (registers cond, lu_solve, ldl_*, ...)
 from .ops.linalg_functions import LinAlgError  # noqa: F401
 from .ops.linalg import matmul  # noqa: F401  (torch.linalg.matmul is torch.matmul)
 

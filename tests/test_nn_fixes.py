@@ -549,3 +549,25 @@ def test_unbatched_rnn_grad_fn_names(kind):
         hs = h if isinstance(h, tuple) else (h,)
         names.append([out.grad_fn.name()] + [t.grad_fn.name() for t in hs])
     assert names[1] == names[0]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "complex64"])
+def test_sigmoid_gradient_where_exp_overflows(dtype):
+    """torch's sigmoid backward is grad * (1 - y) * y: finite (0) far in the tails."""
+    values = [-89.0, -100.0, -750.0, 0.0, 3.0, 100.0, 800.0]
+    if dtype == "complex64":
+        values = [-20 + 0.25j, 0.5 + 1j, -2 - 0.3j]  # (torch's complex64 exp overflows to nan beyond ~-88)
+    res = []
+    for L in LIBS:
+        x = L.tensor(values, dtype=getattr(L, dtype), requires_grad=True)
+        y = x.sigmoid()
+        (y.abs() if dtype == "complex64" else y).sum().backward()
+        res.append((y.detach().numpy(), x.grad.numpy()))
+    np.testing.assert_allclose(res[1][0], res[0][0], rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(res[1][1], res[0][1], rtol=1e-5, atol=1e-7)
+
+
+def test_hardshrink_keeps_nan():
+    vals = [math.nan, 0.2, -0.7, 0.5, -0.5, math.inf]
+    for f in (lambda L, x: L.nn.functional.hardshrink(x), lambda L, x: L.hardshrink(x), lambda L, x: x.hardshrink(0.3)):
+        assert same_signed(f(torch, torch.tensor(vals)), f(jt, jt.tensor(vals)))

@@ -76,7 +76,10 @@ def _interpolate(draw, spec):
     n = {"linear": 1, "bilinear": 2, "bicubic": 2}.get(mode) or draw(st.integers(1, 2))
     dtype = draw(st.sampled_from(spec.dtypes))
     shape = (draw(st.integers(1, 2)), 2) + tuple(draw(st.integers(1, 5)) for _ in range(n))
-    x = draw(arrays(dtype, shape, spec.domain))
+    # finite values for the interpolating modes: with an infinity, which outputs are NaN
+    # (0 * inf) depends on which zero-weight taps torch's kernel multiplies (its separable
+    # passes), which jtorch does not reproduce
+    x = draw(arrays(dtype, shape, "small" if mode in ("linear", "bilinear", "bicubic") else spec.domain))
     if draw(st.booleans()):
         kwargs = {"size": tuple(draw(st.integers(1, 8)) for _ in range(n))}
     else:

@@ -361,6 +361,9 @@ def _clamp_sample(n_bounds):
                 operands.append(None)
             elif tensors:
                 v, vd = _tensor(draw, spec, shape, domain="small")
+                # -0.0 drawn as 0.0: which of two equal zeros torch's clamp kernel returns
+                # depends on its vector/scalar loops (as for torch.maximum)
+                v = np.where(v == 0, np.zeros_like(v), v) if v.dtype.kind == "f" else v
                 operands.append(v)
                 dtypes.append(vd)
                 continue
@@ -526,7 +529,9 @@ def _narrow(draw, spec):
     x, d = _tensor(draw, spec, draw(shapes(min_dims=1)))
     dim = _dim(draw, x.ndim)
     size = x.shape[dim]
-    start = draw(st.integers(-size, size))
+    # torch's narrow_copy backward mishandles a negative start (grad zero, or a size
+    # error): negative starts only for the dtypes without gradients
+    start = draw(st.integers(0 if d in ("float32", "float64") else -size, size))
     length = draw(st.integers(0, size - (start % size if size and start < 0 else start) if size else 0))
     return [x], [d], (dim, start, length), {}
 

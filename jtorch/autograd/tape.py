@@ -12,6 +12,7 @@ import functools
 import jax
 import jax.numpy as jnp
 
+from .._runtime import _STATE as _RUNTIME_STATE
 from .grad_mode import STATE
 
 
@@ -389,6 +390,9 @@ def run_backward(roots, cotangents, retain_graph: bool, create_graph=False, inpu
                 continue
             cotangent = _full_cotangent(node, cts, create_graph)
             input_grads = node.apply_recorded(cotangent) if create_graph else node.apply(cotangent)
+            if _RUNTIME_STATE.get("anomaly"):  # torch.autograd.detect_anomaly: NaN check on the node's outputs
+                from .anomaly_mode import check_nan
+                check_nan(node, input_grads)
             if node._hooks:
                 for hook in node._hooks:
                     hook(tuple(_as_tensor(g) for g in input_grads), tuple(_as_tensor(c) for c in cts.values()))

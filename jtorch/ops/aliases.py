@@ -271,7 +271,7 @@ def rrelu_(input, lower=0.125, upper=1.0 / 3.0, training=False, generator=None):
 
 @functools.lru_cache(maxsize=None)
 def _hardshrink_fn(lambd):
-    return jax.jit(lambda x: jnp.where(jnp.abs(x) > lambd, x, jnp.zeros((), x.dtype)))
+    return jax.jit(lambda x: jnp.where((x >= -lambd) & (x <= lambd), jnp.zeros((), x.dtype), x))  # keeps nan
 
 
 @op()

@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass
 
 import jax.numpy as jnp
+from jax import lax
 
 from .. import _dtype
 from .._registry import apply_fn, broadcast_shapes, check_same_device, op, type_name
@@ -17,7 +18,7 @@ from .views import make_view
 def _angle(a, result):
     if jnp.iscomplexobj(a):
         return jnp.angle(a).astype(result.np)
-    a = a.astype(result.np)
+    a = lax.stop_gradient(a.astype(result.np))  # torch's gradient for real inputs is zero, NaN included
     return jnp.where(jnp.isnan(a), a, jnp.where(a < 0, math.pi, 0)).astype(result.np)
 
 
@@ -136,6 +137,9 @@ def _check_pair(a, b):
 
 
 def _polar(r, theta, result):
+    # torch's PolarBackward0 gives abs the gradient real(conj(grad) * sgn(result)): the true
+    # derivative times sign(abs), 0 at abs == 0. Same value, that gradient:
+    r = lax.stop_gradient(r) + lax.stop_gradient(jnp.sign(r)) * (r - lax.stop_gradient(r))
     return (r * jnp.cos(theta) + 1j * (r * jnp.sin(theta))).astype(result.np)
 
 

@@ -468,8 +468,7 @@ def _kron(a, b, dtype):
 def kron(input, other):
     """Kronecker product (with type promotion). Implements `torch.kron`."""
     dtype = _dtype.promote_types(input.dtype, other.dtype)  # 0-d operands are not demoted here
-    grad = "UnsafeViewBackward0" if input.dim() or other.dim() else "MulBackward0"
-    return apply_fn(grad, compiled(_kron, dtype), (input, other), dtype)
+    return apply_fn("UnsafeViewBackward0", compiled(_kron, dtype), (input, other), dtype)
 
 
 @op(inplace=False, out=False, method=False)
@@ -526,7 +525,9 @@ def multi_dot(tensors):
 
 # ----------------------------------------------------------------- distances
 def _cdist(x1, x2, p):
-    diff = jnp.abs(x1[..., :, None, :] - x2[..., None, :, :])
+    diff = x1[..., :, None, :] - x2[..., None, :, :]
+    # |diff| with torch's gradient sign(diff): 0 where diff == 0 (jnp.abs's is 1 there)
+    diff = diff * jax.lax.stop_gradient(jnp.sign(diff))
     if p == 0:
         return (diff != 0).sum(-1).astype(x1.dtype)
     if p == math.inf:

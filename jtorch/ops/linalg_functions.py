@@ -183,12 +183,16 @@ def _check_solve(A, B, left):
     check_same_device((A, B))
     vector = _is_vector_rhs(A, B)
     n = A._shape[-1]
-    k = B._shape[-1] if vector else (B._shape[-2] if left else B._shape[-1])
+    shape = B._shape + (1,) if vector else B._shape  # torch checks a vector B as a column
+    k = shape[-2] if left else shape[-1]
     if B.dim() == 0 or k != n:
         raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
                            f"{'AX = B' if left else 'XA = B'} ({A._shape[-2]}x{n} and "
-                           f"{'x'.join(map(str, B._shape[-2:]))})")
+                           f"{'x'.join(map(str, shape[-2:]))})")
     broadcast_shapes(A._shape[:-2], B._shape[:-1] if vector else B._shape[:-2])
+    if vector and not left:
+        raise RuntimeError("linalg.solve: Vector broadcasting of the left hand side is not supported for left=False. "
+                           "In this case linalg.solve is equivalent to B / A.squeeze(-1)")
     return vector
 
 
@@ -352,10 +356,31 @@ LinalgQr = return_type("linalg_qr", ("Q", "R"))
 Qr = return_type("qr", ("Q", "R"))
 
 
+@functools.lru_cache(maxsize=None)
+def _not_differentiable(message):
+    """The identity, whose backward raises torch's RuntimeError(message)."""
+
+    @jax.custom_vjp
+    def identity(x):
+        return x
+
+    def backward(_, g):
+        raise RuntimeError(message)
+
+    identity.defvjp(lambda x: (x, None), backward)
+    return identity
+
+
 def _qr(a, mode):
     if mode == "r":
+        a = _not_differentiable("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. "
+                                "Please use linalg.qr(A, mode='reduced') if you are going to differentiate through "
+                                "linalg.qr.")(a)
         return jnp.zeros((0,), a.dtype), jnp.linalg.qr(a, mode="r")
-    return jnp.linalg.qr(a, mode=mode)
+    if mode == "complete" and a.shape[-2] > a.shape[-1]:
+        a = _not_differentiable("The QR decomposition is not differentiable when mode='complete' and "
+                                "nrows > ncols.")(a)
+    return tuple(jnp.linalg.qr(a, mode=mode))  # a plain tuple: autograd's cotangents are tuples
 
 
 def _qr_impl(A, mode):
@@ -607,7 +632,8 @@ def _lstsq(a, b, rcond, driver, vector):
     s = jnp.linalg.svd(a, compute_uv=False)
     cutoff = rcond * s[..., :1]
     rank = (s > cutoff).sum(-1)
-    x = jnp.matmul(_pinv(a, cutoff[..., 0] if driver != "gels" else 0.0), b, precision=HIGHEST)
+    cutoff_x = lax.stop_gradient(cutoff[..., 0]) if driver != "gels" else jnp.zeros(a.shape[:-2], s.dtype)
+    x = jnp.matmul(_pinv_smooth(a, cutoff_x), b, precision=HIGHEST)
     empty = jnp.zeros((0,), jnp.real(a).dtype)
     if driver != "gelsy" and m > n:
         residual = jnp.abs(b - jnp.matmul(a, x, precision=HIGHEST)) ** 2
@@ -659,6 +685,32 @@ def _pinv(a, cutoff):
     return jnp.matmul(_mH(vh) * s_inv[..., None, :], _mH(u), precision=HIGHEST)
 
 
+@jax.custom_jvp
+def _pinv_smooth(a, cutoff):
+    return _pinv(a, cutoff)
+
+
+@_pinv_smooth.defjvp
+def _pinv_smooth_jvp(primals, tangents):
+    """The pseudo-inverse's derivative at constant rank (as torch's pinv_backward), not
+    the SVD's, which is undefined for repeated singular values."""
+    a, cutoff = primals
+    da = tangents[0]
+    p = _pinv_smooth(a, cutoff)
+
+    def mm(*xs):
+        out = xs[0]
+        for x in xs[1:]:
+            out = jnp.matmul(out, x, precision=HIGHEST)
+        return out
+
+    m, n = a.shape[-2:]
+    dp = -mm(p, da, p)
+    dp = dp + mm(p, _mH(p), _mH(da), jnp.eye(m, dtype=a.dtype) - mm(a, p))
+    dp = dp + mm(jnp.eye(n, dtype=a.dtype) - mm(p, a), _mH(da), _mH(p), p)
+    return p, dp
+
+
 def _pinv_tol(a, atol, rtol, hermitian):
     s = jnp.abs(jnp.linalg.eigvalsh(a)) if hermitian else jnp.linalg.svd(a, compute_uv=False)
     smax = s.max(-1, initial=0) if s.shape[-1] else jnp.zeros(s.shape[:-1], s.dtype)
@@ -678,7 +730,7 @@ def _tolerances(A, atol, rtol):
 
 def _pinv_fn(a, atol, rtol, hermitian):
     _, cutoff = _pinv_tol(lax.stop_gradient(a), atol, rtol, hermitian)
-    return _pinv(a, cutoff)
+    return _pinv_smooth(a, cutoff)
 
 
 @_both("pinv")

@@ -564,7 +564,21 @@ def tanh(input):
 
 @pointwise(INT_TO_FLOAT, saves=("result",))
 def sigmoid(input):
-    return 1 / (1 + jnp.exp(-input))
+    return _sigmoid(input)
+
+
+@jax.custom_jvp
+def _sigmoid(x):
+    return 1 / (1 + jnp.exp(-x))
+
+
+@_sigmoid.defjvp
+def _sigmoid_jvp(primals, tangents):
+    # torch's sigmoid_backward, grad * (1 - y) * y: finite where autodiff of the formula
+    # overflows (exp(89) is inf in float32, giving inf / inf)
+    (x,), (t,) = primals, tangents
+    y = _sigmoid(x)
+    return y, t * ((1 - y) * y)
 
 
 @pointwise(DEFAULT)

@@ -237,7 +237,10 @@ def _reducer(name, axes, keepdim, compute, result):
         reduce = _prod
 
     def run(x):
-        value = reduce(convert(x, compute), axis=axes, keepdims=keepdim)
+        if name in ("all", "any"):
+            x = x != 0  # jnp.all casts complex to bool by its real part: all(1j) would be False
+        value = reduce(convert(x, compute), axis=axes, keepdims=keepdim) if name not in ("all", "any") else \
+            reduce(x, axis=axes, keepdims=keepdim)
         if name in ("sum", "nansum", "mean"):
             value = _plus_zero(value)
         return convert(value, result)
@@ -333,7 +336,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
         _unexpected_out("prod", out)
         axes = None
     else:
-        axes = (_axis(input, dim),) if input.dim() else ()
+        axis = _axis(input, dim)  # checks dim (a 0-d input takes dim 0 or -1)
+        axes = (axis,) if input.dim() else ()
     result = _sum_dtype(input, dtype)
     fn = _reducer("prod", axes, bool(keepdim), _compute(result), result)
     return _out(apply_fn("ProdBackward0" if dim is None else "ProdBackward1", fn, (input,), result, saved=(input,)),
@@ -1047,16 +1051,17 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     matrix = isinstance(p, str) and (p != "fro" or isinstance(dim, (tuple, list)) and len(dim) > 2)
     if not matrix:
         _check_norm_dtype(input)  # torch checks the dtype of vector norms before the dims
-    axes = _axes(input, dim)
     if isinstance(p, str):
         count = 1 if dim is None or isinstance(dim, int) else len(dim)
         if p == "fro" and (dim is None or count <= 2):
-            return _out(_vector_norm(input, 2, axes, keepdim, dtype), out)
-        axes = tuple(range(input.dim())) if axes is None else axes
+            return _out(_vector_norm(input, 2, _axes(input, dim), keepdim, dtype), out)
+        # torch.linalg.matrix_norm checks the rank and the number of dims before wrapping them
         if input.dim() < 2:
             raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
-        if len(axes) != 2:
-            raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, axes))}")
+        dims = tuple(range(input.dim())) if dim is None else (dim,) if isinstance(dim, int) else tuple(dim)
+        if len(dims) != 2:
+            raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dims))}")
+        axes = _axes(input, dims)
         if p != "nuc":
             raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
         source = dtype or input.dtype
@@ -1064,7 +1069,7 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
         # torch sums the singular values (and with keepdim permutes the kept dims back).
         grad_name = "PermuteBackward0" if keepdim else "SumBackward1"
         return _out(apply_fn(grad_name, fn, (input,), source.to_real()), out)
-    return _out(_vector_norm(input, 2.0 if p is None else p, axes, keepdim, dtype), out)
+    return _out(_vector_norm(input, 2.0 if p is None else p, _axes(input, dim), keepdim, dtype), out)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -11,3 +11,5 @@ from .radam import RAdam  # noqa: F401
 from .rmsprop import RMSprop  # noqa: F401
 from .rprop import Rprop  # noqa: F401
 from .sgd import SGD, Adam, AdamW  # noqa: F401
+from .adafactor import Adafactor  # noqa: F401
+from . import swa_utils  # noqa: F401

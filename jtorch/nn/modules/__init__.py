@@ -16,5 +16,6 @@ from .padding import *  # noqa: F401,F403
 from .upsampling import *  # noqa: F401,F403
 from .rnn import *  # noqa: F401,F403
 from .transformer import *  # noqa: F401,F403
+from .extra import *  # noqa: F401,F403
 from .. import _reduction  # noqa: E402  (so that `torch.nn._reduction` resolves as an attribute, as in torch)
 del _reduction

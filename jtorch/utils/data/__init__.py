@@ -8,3 +8,4 @@ from .sampler import (BatchSampler, RandomSampler, Sampler, SequentialSampler, S
 
 def get_worker_info():
     return None
+from .distributed import DistributedSampler  # noqa: F401
