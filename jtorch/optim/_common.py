@@ -113,8 +113,13 @@ def advance_steps(states):
     returns the new steps as Python floats (torch's `_get_value(step_t)`)."""
     steps = [s["step"] for s in states]
     new = [v + v.dtype.type(1) for v in host_values(steps)]
+    arrays = {}  # one device array per distinct value: arrays are immutable, so storages may share one
     for t, v in zip(steps, new):
-        t._write(jnp.asarray(v))
+        key = (v.item(), v.dtype)
+        array = arrays.get(key)
+        if array is None:
+            array = arrays[key] = jax.device_put(v, t._data.sharding)
+        t._write(array)
     return [float(v) for v in new]
 
 

@@ -14,6 +14,7 @@ import jax.numpy as jnp
 
 from .. import _dtype
 from .._tensor import Tensor
+from ._common import advance_steps
 from .optimizer import Optimizer, required
 
 
@@ -215,9 +216,8 @@ class Adam(Optimizer):
     def _apply_update(self, group, params, states):
         beta1, beta2 = group["betas"]
         by_step = {}
-        for p, s in zip(params, states):
-            s["step"]._write(s["step"]._data + 1)
-            by_step.setdefault(s["step"].item(), []).append((p, s))
+        for p, s, step in zip(params, states, advance_steps(states)):
+            by_step.setdefault(step, []).append((p, s))
         # parameters at different step counts (added later) need their own bias corrections
         for step, members in by_step.items():
             ps = [p for p, _ in members]
