@@ -571,3 +571,47 @@ def test_hardshrink_keeps_nan():
     vals = [math.nan, 0.2, -0.7, 0.5, -0.5, math.inf]
     for f in (lambda L, x: L.nn.functional.hardshrink(x), lambda L, x: L.hardshrink(x), lambda L, x: x.hardshrink(0.3)):
         assert same_signed(f(torch, torch.tensor(vals)), f(jt, jt.tensor(vals)))
+
+
+BINARY_EDGES = {
+    "fmax": lambda L, a, b: L.fmax(a, b),
+    "fmin": lambda L, a, b: L.fmin(a, b),
+    "copysign": lambda L, a, b: L.copysign(a, b),
+    "hypot": lambda L, a, b: L.hypot(a, b),
+}
+EDGE_A = [0.0, -0.0, 0.0, -0.0, math.nan, 1.0, 2.0, 3.0, 1e-30, -2.0]
+EDGE_B = [-0.0, 0.0, 0.0, -0.0, 1.0, math.nan, 2.0, 4.0, 1.0, math.inf]
+
+
+@pytest.mark.parametrize("case", list(BINARY_EDGES))
+def test_binary_values_and_gradients_at_signed_zeros_and_nan(case):
+    """fmax/fmin keep `input` on ties (signed zeros), copysign's gradient is 0 at 0 and
+    hypot's is nan at (0, 0), as torch's formulas give them."""
+    res = []
+    for L in LIBS:
+        a, b = L.tensor(EDGE_A, requires_grad=True), L.tensor(EDGE_B, requires_grad=True)
+        y = BINARY_EDGES[case](L, a, b)
+        y.sum().backward()
+        res.append((y, a.grad, b.grad))
+    for t, j in zip(*res):
+        assert same_signed_ignoring_nan_sign(t, j), (case, t, j)
+
+
+@pytest.mark.parametrize("eps", [None, 0.2, 0.0])
+def test_logit_gradient_outside_the_domain(eps):
+    res = []
+    for L in LIBS:
+        x = L.tensor([0.0, 1.0, 0.5, -0.1, 1.1, 0.1, math.nan], requires_grad=True)
+        y = L.logit(x, eps=eps)
+        y.sum().backward()
+        res.append((y, x.grad))
+    for t, j in zip(*res):
+        assert same_signed_ignoring_nan_sign(t, j), (eps, t, j)
+
+
+def same_signed_ignoring_nan_sign(a, b):
+    """Like same_signed, but a NaN's sign bit (which no torch op specifies) is not compared."""
+    va, vb = values(a), values(b)
+    finite = ~np.isnan(va)
+    return (va.shape == vb.shape and np.array_equal(va, vb, equal_nan=True)
+            and np.array_equal(np.signbit(va[finite]), np.signbit(vb[finite])))

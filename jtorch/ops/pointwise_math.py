@@ -366,10 +366,28 @@ rad2deg = _unary_float("rad2deg", lambda x: x * np.asarray(180 / math.pi, x.dtyp
 @pointwise(INT_TO_FLOAT, saves=("input",), check=_check("logit", "logit_cpu", (COMPLEX,)))
 def logit(input, *, eps=None):
     """log(p / (1 - p)), p clamped to [eps, 1 - eps] when eps is given. Implements `torch.logit`."""
-    if eps is not None and eps >= 0:
-        low, high = np.asarray(eps, input.dtype), np.asarray(1 - eps, input.dtype)
-        input = jnp.where(input < low, low, jnp.where(input > high, high, input))
-    return jnp.log(input / (1 - input))
+    return _logit(input, -1.0 if eps is None else float(eps))
+
+
+@functools.partial(jax.custom_jvp, nondiff_argnums=(1,))
+def _logit(x, eps):
+    if eps >= 0:
+        low, high = np.asarray(eps, x.dtype), np.asarray(1 - eps, x.dtype)
+        x = jnp.where(x < low, low, jnp.where(x > high, high, x))
+    return jnp.log(x / (1 - x))
+
+
+@_logit.defjvp
+def _logit_jvp(eps, primals, tangents):
+    # torch's logit_backward: g / (x (1 - x)); outside [0, 1] nan, or 0 outside [eps, 1 - eps]
+    (x,), (t,) = primals, tangents
+    if eps >= 0:
+        outside = (x < np.asarray(eps, x.dtype)) | (x > np.asarray(1 - eps, x.dtype))
+        fill = jnp.zeros_like(x)
+    else:
+        outside, fill = (x < 0) | (x > 1), jnp.full_like(x, jnp.nan)
+    safe = jnp.where(outside, jnp.full_like(x, 0.5), x)
+    return _logit(x, eps), t * jnp.where(outside, fill, 1 / (safe * (1 - safe)))
 
 
 def _check_polygamma(keys, result, n):
@@ -660,9 +678,22 @@ def logaddexp2(input, other):
 @pointwise(DEFAULT, saves=("input", "other", "result"), check=_tensors2("hypot", "hypot_cpu", (BOOL, INT, COMPLEX)))
 def hypot(input, other):
     """sqrt(input ** 2 + other ** 2) without overflow. Implements `torch.hypot`."""
-    if input.dtype == jnp.float32:  # exact in float64, then rounded once (as libm's hypotf)
-        return jnp.hypot(input.astype(jnp.float64), other.astype(jnp.float64)).astype(jnp.float32)
-    return jnp.hypot(input, other)
+    return _hypot(*jnp.broadcast_arrays(input, other))
+
+
+@jax.custom_jvp
+def _hypot(x, y):
+    if x.dtype == jnp.float32:  # exact in float64, then rounded once (as libm's hypotf)
+        return jnp.hypot(x.astype(jnp.float64), y.astype(jnp.float64)).astype(jnp.float32)
+    return jnp.hypot(x, y)
+
+
+@_hypot.defjvp
+def _hypot_jvp(primals, tangents):
+    # torch: grad * input / result and grad * other / result (nan at 0 / 0)
+    (x, y), (tx, ty) = primals, tangents
+    r = _hypot(x, y)
+    return r, tx * (x / r) + ty * (y / r)
 
 
 @pointwise(NO_OPMATH, check=_tensors2("nextafter", "nextafter_cpu", (BOOL, INT, COMPLEX)))
@@ -705,8 +736,18 @@ def _ldexp_power(other):
     return jnp.where(integral, jnp.ldexp(jnp.ones_like(other), exponent), _wide(_exp2, other))
 
 
+@jax.custom_jvp
 def _copysign(input, other):
     return jnp.copysign(input, other)
+
+
+@_copysign.defjvp
+def _copysign_jvp(primals, tangents):
+    # torch: d/dinput = result / input, 0 where input == 0; nothing flows to other
+    (x, y), (tx, _) = primals, tangents
+    result = jnp.copysign(x, y)
+    ratio = jnp.where(x == 0, jnp.zeros_like(x), result / jnp.where(x == 0, jnp.ones_like(x), x))
+    return result, tx * ratio
 
 
 @pointwise(INT_TO_FLOAT, saves=("input", "result"), check=_check("copysign", "copysign_cpu", (COMPLEX,), tensors=("input",)))

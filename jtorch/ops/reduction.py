@@ -696,9 +696,19 @@ def _maximum_backward(largest, ignore_nan):
     return backward
 
 
+def _fmax(a, b):
+    """C's fmax as torch's kernel gives it: `a` on ties (so fmax(0., -0.) is 0. and
+    fmax(-0., 0.) is -0.), the other operand where one is NaN."""
+    return jnp.where(jnp.isnan(b) | (a >= b), a, b)
+
+
+def _fmin(a, b):
+    return jnp.where(jnp.isnan(b) | (a <= b), a, b)
+
+
 @functools.lru_cache(maxsize=256)
 def _binary_fn(name, compute, result):
-    forward = {"maximum": jnp.maximum, "minimum": jnp.minimum, "fmax": jnp.fmax, "fmin": jnp.fmin}[name]
+    forward = {"maximum": jnp.maximum, "minimum": jnp.minimum, "fmax": _fmax, "fmin": _fmin}[name]
     if compute.category >= _dtype.FLOAT:
         forward = _custom(forward, _maximum_backward(name in ("maximum", "fmax"), name.startswith("f")))
 
