@@ -44,6 +44,15 @@ def run_spec(spec, dtype, examples):
     return None
 
 
+def _occurrence_keys(names):
+    seen = {}
+    keys = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        keys.append((name, seen[name]))
+    return keys
+
+
 def callables_of(spec):
     short = spec.name.rsplit(".", 1)[-1]
     found = []
@@ -86,7 +95,8 @@ def main():
     parser.add_argument("--examples", type=int, default=25, help="hypothesis examples per op and dtype")
     parser.add_argument("--only", default="", help="comma-separated op names")
     parser.add_argument("--update", action="store_true",
-                        help="with --only: rerun those ops and keep the other ops' results from report.json")
+                        help="with --only: rerun those ops (and ops new to the table) and keep the other ops' "
+                             "results from report.json")
     args = parser.parse_args()
     only = set(filter(None, args.only.split(",")))
     previous = []
@@ -94,14 +104,18 @@ def main():
         old = json.loads((HERE / "report.json").read_text())
         assert old["examples_per_dtype"] == args.examples, "--update needs the previous run's --examples"
         previous = old["results"]
-        assert [r["op"] for r in previous] == [s.name for s in OPS], "--update needs a report of the same table"
+    # results by (op name, occurrence): an op may have several specs (torch.max: reduction and binary);
+    # ops new to the table (not in the old report) always run
+    previous = dict(zip(_occurrence_keys(r["op"] for r in previous), previous))
     results, passing, failing, started = [], set(), set(), time.time()
-    for i, spec in enumerate(OPS):
-        if only and spec.name not in only and spec.name.rsplit(".", 1)[-1] not in only:
-            if previous:
-                previous[i]["callables"] = callables_of(spec)
-                results.append(previous[i])
-                (passing if previous[i]["pass"] else failing).update(previous[i]["callables"])
+    for spec, key in zip(OPS, _occurrence_keys(s.name for s in OPS)):
+        if only and spec.name not in only and spec.name.rsplit(".", 1)[-1] not in only and key in previous:
+            earlier = previous[key]
+            earlier["callables"] = callables_of(spec)
+            results.append(earlier)
+            (passing if earlier["pass"] else failing).update(earlier["callables"])
+            continue
+        if only and not previous and spec.name not in only and spec.name.rsplit(".", 1)[-1] not in only:
             continue
         per_dtype = {}
         for dtype in spec.dtypes:
