@@ -155,11 +155,11 @@ class Optimizer:
 
     def register_step_pre_hook(self, hook):
         """hook(optimizer, args, kwargs) before each step; it may return (args, kwargs)."""
-        return _HookHandle(self.__dict__.setdefault("_optimizer_step_pre_hooks", {}), hook)
+        return _register_hook(self.__dict__.setdefault("_optimizer_step_pre_hooks", {}), hook)
 
     def register_step_post_hook(self, hook):
         """hook(optimizer, args, kwargs) after each step."""
-        return _HookHandle(self.__dict__.setdefault("_optimizer_step_post_hooks", {}), hook)
+        return _register_hook(self.__dict__.setdefault("_optimizer_step_post_hooks", {}), hook)
 
 
 _GLOBAL_PRE_HOOKS: dict = {}
@@ -168,31 +168,21 @@ _GLOBAL_POST_HOOKS: dict = {}
 
 def register_optimizer_step_pre_hook(hook):
     """A step pre-hook for every optimizer (torch.optim.optimizer.register_optimizer_step_pre_hook)."""
-    return _HookHandle(_GLOBAL_PRE_HOOKS, hook)
+    return _register_hook(_GLOBAL_PRE_HOOKS, hook)
 
 
 def register_optimizer_step_post_hook(hook):
     """A step post-hook for every optimizer."""
-    return _HookHandle(_GLOBAL_POST_HOOKS, hook)
+    return _register_hook(_GLOBAL_POST_HOOKS, hook)
 
 
-class _HookHandle:
-    _next_id = 0
+def _register_hook(hooks, hook):
+    """Register `hook` in `hooks`; the handle (torch's RemovableHandle) removes it."""
+    from ..nn.modules.module import RemovableHandle
 
-    def __init__(self, hooks, hook):
-        self.hooks_dict_ref = hooks
-        self.id = _HookHandle._next_id
-        _HookHandle._next_id += 1
-        hooks[self.id] = hook
-
-    def remove(self):
-        self.hooks_dict_ref.pop(self.id, None)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.remove()
+    handle = RemovableHandle(hooks)
+    hooks[handle.id] = hook
+    return handle
 
 
 def _with_step_hooks(step):
