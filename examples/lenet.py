@@ -49,6 +49,7 @@ def synthetic_dataset(n=256, seed=0):
 
 def main():
     init_path = sys.argv[1] if len(sys.argv) > 1 else "lenet_init.pt"
+    torch.manual_seed(0)
     net = Net()
     if os.path.exists(init_path):
         net.load_state_dict(torch.load(init_path))
@@ -56,7 +57,7 @@ def main():
         torch.save(net.state_dict(), init_path)
     loader = DataLoader(synthetic_dataset(), batch_size=32, shuffle=False)
     criterion = nn.CrossEntropyLoss()
-    optimizer = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9)
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.02, momentum=0.9)
     for epoch in range(5):
         running = 0.0
         for step, (inputs, labels) in enumerate(loader):

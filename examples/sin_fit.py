@@ -21,6 +21,7 @@ y = torch.sin(x)
 p = torch.tensor([1, 2, 3])
 xx = x.unsqueeze(-1).pow(p)
 
+torch.manual_seed(0)
 model = torch.nn.Sequential(torch.nn.Linear(3, 1), torch.nn.Flatten(0, 1))
 if os.path.exists(init_path):
     model.load_state_dict(torch.load(init_path))
