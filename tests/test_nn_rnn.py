@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from torch.nn.utils import rnn as TR
 
 import jtorch as jt
+from torch_compare import raises_like
 
 JR = jt.nn.utils.rnn
 RTOL, ATOL = 1e-5, 2e-6
@@ -273,15 +274,6 @@ def test_dropout_warning_single_layer():
         warnings.simplefilter("always")
         torch.nn.GRU(2, 3, dropout=0.3)
     assert [str(w.message) for w in jw] == [str(w.message) for w in tw]
-
-
-def raises_like(fn_t, fn_j):
-    with pytest.raises(Exception) as et:
-        fn_t()
-    with pytest.raises(Exception) as ej:
-        fn_j()
-    assert type(ej.value) is type(et.value)
-    assert str(ej.value) == str(et.value)
 
 
 @pytest.mark.parametrize("args,kwargs", [

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import jtorch as jt
+from torch_compare import raises_like
 
 JF = jt.nn.functional
 RTOL, ATOL = 1e-5, 2e-6
@@ -43,15 +44,6 @@ def backward_both(touts, jouts):
     gs = [cotangent(t, i + 1.1) for i, t in enumerate(touts)]
     torch.autograd.backward(list(touts), [torch.tensor(g) for g in gs])
     jt.autograd.backward(list(jouts), [jt.tensor(g) for g in gs])
-
-
-def raises_like(fn_t, fn_j):
-    with pytest.raises(Exception) as et:
-        fn_t()
-    with pytest.raises(Exception) as ej:
-        fn_j()
-    assert type(ej.value) is type(et.value)
-    assert str(ej.value) == str(et.value)
 
 
 def with_warnings(fn):

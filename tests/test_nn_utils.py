@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from torch.nn.utils import rnn as TR
 
 import jtorch as jt
+from torch_compare import raises_like
 
 JR = jt.nn.utils.rnn
 
@@ -23,15 +24,6 @@ def close(j, t, rtol=1e-5, atol=1e-6):
 
 def pair(array, requires_grad=False):
     return torch.tensor(array, requires_grad=requires_grad), jt.tensor(array, requires_grad=requires_grad)
-
-
-def raises_like(fn_t, fn_j):
-    with pytest.raises(Exception) as et:
-        fn_t()
-    with pytest.raises(Exception) as ej:
-        fn_j()
-    assert type(ej.value) is type(et.value)
-    assert str(ej.value) == str(et.value)
 
 
 def seqs(lengths, trailing=(3,), seed=0, dtype=np.float32):
