@@ -615,3 +615,12 @@ def same_signed_ignoring_nan_sign(a, b):
     finite = ~np.isnan(va)
     return (va.shape == vb.shape and np.array_equal(va, vb, equal_nan=True)
             and np.array_equal(np.signbit(va[finite]), np.signbit(vb[finite])))
+
+
+@pytest.mark.parametrize("name", ["hardswish", "hardsigmoid"])
+@pytest.mark.parametrize("shape", [(), (1,), (3,)])
+def test_division_by_six_is_exact(name, shape):
+    """x * relu6(x + 3) / 6 and relu6(x + 3) / 6 are divided, not multiplied by a rounded 1/6
+    (XLA's rewrite of a constant divisor), for 0-d tensors too."""
+    res = [getattr(L.nn.functional, name)(L.full(shape, 2.0)) for L in LIBS]
+    assert same_signed(res[0], res[1])
