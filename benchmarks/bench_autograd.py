@@ -6,7 +6,7 @@ a minimal reference tape (below: the floor of jtorch's design — a jitted forwa
 jitted vjp per op, cached by shape and dtype, and a reverse loop), and one
 jax.jit(jax.value_and_grad(...)) of the whole computation.
 
-Run: python benchmarks/bench_autograd.py [--quick]
+Run: python benchmarks/bench_autograd.py [--quick] [--device cuda]
 """
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ import numpy as np
 from jax import lax
 
 import jtorch
+from _device import torch_sync, use_device
 
 try:
     import torch
@@ -233,11 +234,14 @@ def row(name, times, reference="minimal tape"):
 
 
 def main():
+    global torch
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--device", default="cpu", help="cpu, or cuda (JAX's accelerator) for all libraries")
     args = parser.parse_args()
+    torch = use_device(args.device, torch)
     min_time = 0.2 if args.quick else 1.0
-    print(f"machine: {platform.machine()}, jax {jax.__version__} on {jax.devices()[0].platform}, "
+    print(f"machine: {platform.machine()}, jax {jax.__version__} on {jax.config.jax_default_device.device_kind}, "
           f"torch {torch.__version__ if torch else 'absent'}")
 
     values = np.linspace(-1, 1, 15, dtype=np.float32).reshape(5, 3)
@@ -254,10 +258,12 @@ def main():
              "minimal tape": per_call(lambda: jax.block_until_ready(chain_minitape(tape, jx)), min_time),
              "jax.vjp per op": per_call(lambda: jax.block_until_ready(chain_vjp_per_op(jx)), min_time),
              "jit(value_and_grad)": per_call(lambda: jax.block_until_ready(whole(jx)), min_time)}
+    sync = torch_sync(torch)
     if torch is not None:
         def run_torch():
             x = torch.tensor(values, requires_grad=True)
             chain_torch(x).backward()
+            sync()
             return x.grad
         times["torch"] = per_call(run_torch, min_time)
     row("50-op chain", times)
@@ -285,6 +291,7 @@ def main():
             def run_torch():
                 tnet.zero_grad()
                 tnet(tdata).sum().backward()
+                sync()
             times["torch"] = per_call(run_torch, min_time)
         row(f"LeNet batch {batch}", times)
 

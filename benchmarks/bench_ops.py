@@ -1,7 +1,7 @@
 """Per-call time of tiny-tensor ops and throughput of large ops: jtorch vs torch eager,
 un-jitted jax.numpy, and a cached jax.jit function called directly (the engine's floor).
 
-Run: python benchmarks/bench_ops.py [--quick]
+Run: python benchmarks/bench_ops.py [--quick] [--device cuda]
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 
 import jtorch
+from _device import torch_sync, use_device
 
 try:
     import torch
@@ -47,7 +48,7 @@ def block(x):
     return jax.block_until_ready(data)
 
 
-def tiny_cases():
+def tiny_cases(on_cpu=True):
     a = np.random.rand(5, 3).astype(np.float32)
     b = np.random.rand(5, 3).astype(np.float32)
     jx, jy, jr = jtorch.tensor(a), jtorch.tensor(b), jtorch.empty(5, 3)
@@ -71,13 +72,19 @@ def tiny_cases():
     }
     if torch is not None:
         tx, ty, tr = torch.tensor(a), torch.tensor(b), torch.empty(5, 3)
+        sync = torch_sync(torch)
         torch_cases = {
             "x + y": lambda: tx + ty, "add(x, y, out=r)": lambda: torch.add(tx, ty, out=tr),
             "y.add_(x)": lambda: ty.add_(tx), "x.sum()": lambda: tx.sum(), "x[:, 1]": lambda: tx[:, 1],
             "x.view(15)": lambda: tx.view(15), "x.numpy()": lambda: tx.numpy(), "from_numpy(a)": lambda: torch.from_numpy(na),
         }
+        torch_cases = {name: (lambda fn=fn: (fn(), sync())) for name, fn in torch_cases.items()}
     else:
         torch_cases = {}
+    if not on_cpu:  # numpy() and from_numpy are CPU-only, in torch as in jtorch
+        for name in ("x.numpy()", "from_numpy(a)"):
+            cases.pop(name)
+            torch_cases.pop(name, None)
     return cases, torch_cases
 
 
@@ -106,13 +113,16 @@ def large_cases():
 
 
 def main():
+    global torch
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="shorter timing loops")
+    parser.add_argument("--device", default="cpu", help="cpu, or cuda (JAX's accelerator) for all libraries")
     args = parser.parse_args()
+    torch = use_device(args.device, torch)
     min_time = 0.1 if args.quick else 0.5
     print(f"machine: {platform.machine()}, {platform.processor() or platform.platform()}, "
-          f"jax {jax.__version__} on {jax.devices()[0].platform}, torch {torch.__version__ if torch else 'absent'}")
-    cases, torch_cases = tiny_cases()
+          f"jax {jax.__version__} on {jax.config.jax_default_device.device_kind}, torch {torch.__version__ if torch else 'absent'}")
+    cases, torch_cases = tiny_cases(args.device == "cpu")
     print(f"\n{'tiny op (5x3 float32)':24} {'jtorch':>9} {'torch':>9} {'jnp':>9} {'jit floor':>9} {'jtorch/floor':>12}")
     for name, (ours, raw, floor) in cases.items():
         t_ours = per_call(ours, min_time)

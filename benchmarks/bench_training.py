@@ -5,7 +5,7 @@ model of 100 parameter tensors.
 Compared in one process: jtorch eager, torch eager, and a hand-written JAX step
 (`jax.jit` of value_and_grad plus the optimizer update) — the compiled ceiling.
 
-Run: python benchmarks/bench_training.py [--quick]
+Run: python benchmarks/bench_training.py [--quick] [--device cuda]
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ import numpy as np
 from jax import lax
 
 import jtorch
+from _device import torch_sync, use_device
 
 try:
     import torch
@@ -162,11 +163,14 @@ def optimizer_only(lib, optimizer_name, count=100):
 
 
 def main():
+    global torch
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--device", default="cpu", help="cpu, or cuda (JAX's accelerator) for all libraries")
     args = parser.parse_args()
+    torch = use_device(args.device, torch)
     seconds = 0.5 if args.quick else 2.0
-    print(f"# training steps/s ({platform.processor() or platform.machine()}, jax {jax.__version__}, "
+    print(f"# training steps/s ({platform.processor() or platform.machine()}, jax {jax.__version__} on {jax.config.jax_default_device.device_kind}, "
           f"{'torch ' + torch.__version__ if torch else 'no torch'})")
     print("| workload | jtorch eager | torch eager | JAX jit step | jtorch / torch | jtorch / JAX |")
     print("|---|---|---|---|---|---|")

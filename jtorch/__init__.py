@@ -8,6 +8,10 @@ _jax.config.update("jax_enable_x64", True)
 # torch creates tensors on the CPU unless a device is named, whatever accelerators exist.
 _jax.config.update("jax_default_device", _jax.devices("cpu")[0])
 
+# torch's default float32 matmul precision, 'highest': full float32 products, where JAX would let a
+# GPU use TensorFloat-32 (torch.set_float32_matmul_precision('high') asks for that, as in torch).
+_jax.config.update("jax_default_matmul_precision", "highest")
+
 __version__ = "2.13.0+jax"
 
 from . import _dtype  # noqa: E402

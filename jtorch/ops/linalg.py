@@ -27,7 +27,9 @@ def compiled(fn, *static):
 
 
 def product(a, b, equation=None):
-    """a @ b (or a two-operand einsum) at full precision; half types accumulate in float32.
+    """a @ b (or a two-operand einsum); half types accumulate in float32. float32 products
+    use torch's float32 matmul precision (JAX's default_matmul_precision, which jtorch sets
+    to torch's default 'highest': no TensorFloat-32 on GPUs unless the user asks for it).
 
     Differences from torch: the sign of an exact-zero result (or gradient) follows XLA's
     dot, while torch's depends on the BLAS kernel (dot gives +0, a k=1 gemm can give -0).
@@ -38,9 +40,9 @@ def product(a, b, equation=None):
     low = a.dtype in (jnp.float16, jnp.bfloat16)
     kw = {"preferred_element_type": jnp.float32} if low else {}
     if equation is None:
-        out = jnp.matmul(a, b, precision=HIGHEST, **kw)
+        out = jnp.matmul(a, b, **kw)
     else:
-        out = jnp.einsum(equation, a, b, precision=HIGHEST, **kw)
+        out = jnp.einsum(equation, a, b, **kw)
     return out.astype(a.dtype)
 
 
@@ -413,7 +415,7 @@ def _einsum(*arrays_and_equation):
         return jnp.einsum(equation, *[a.astype(jnp.int32) for a in arrays]) > 0
     if len(arrays) == 2:
         return product(arrays[0], arrays[1], equation)
-    return jnp.einsum(equation, *arrays, precision=HIGHEST).astype(arrays[0].dtype)
+    return jnp.einsum(equation, *arrays).astype(arrays[0].dtype)
 
 
 @op(inplace=False, out=False, method=False)

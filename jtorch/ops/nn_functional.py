@@ -48,7 +48,7 @@ def _name(t):
 @functools.lru_cache(maxsize=None)
 def _bilinear_fn(has_bias):
     def bilinear_(x1, x2, w, *bias):
-        out = jnp.einsum("...i,oij,...j->...o", x1, w, x2, precision=jax.lax.Precision.HIGHEST)
+        out = jnp.einsum("...i,oij,...j->...o", x1, w, x2)
         return out + bias[0] if has_bias else out
 
     return jax.jit(bilinear_)
