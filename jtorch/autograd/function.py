@@ -56,10 +56,10 @@ class FunctionCtx:
 class BackwardCFunction(FunctionCtx, Node):
     """A custom Function's node; it is also the `ctx` passed to forward/backward."""
 
-    def apply(self, cotangent):
+    def apply(self, cotangent, needed=None):  # a custom backward computes what it computes
         return self._run(cotangent, recorded=False)
 
-    def apply_recorded(self, cotangent):
+    def apply_recorded(self, cotangent, needed=None):
         return self._run(cotangent, recorded=True)
 
     def _run(self, cotangent, recorded):

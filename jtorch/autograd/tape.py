@@ -73,33 +73,35 @@ class Node:
                 inputs[index] = tensor._data
         return tuple(inputs)
 
-    def apply(self, cotangent):
-        """Input cotangent arrays (one per next_function; None where no gradient flows)."""
+    def apply(self, cotangent, needed=None):
+        """Input cotangent arrays (one per next_function; None where no gradient flows).
+        `needed` (a subset of the differentiable inputs) limits which gradients are computed."""
         if self._freed or self._saved is not None:
             self._check_saved()
-        diff = self._diff
+        diff = needed or self._diff
         grads = _vjp(self._fn, diff)(self._inputs if self._packed is None else self._saved_inputs(), cotangent)
         if len(grads) == len(diff):
             return grads
         it = iter(grads)
         return [next(it) if d else None for d in diff]
 
-    def apply_recorded(self, cotangent):
+    def apply_recorded(self, cotangent, needed=None):
         """Like `apply` on Tensors, recording the computation for higher-order grads."""
         from .._tensor import Tensor
 
         self._check_saved()
+        diff = needed or self._diff
         inputs = self._saved_inputs()
         proxies = [_proxy(x, edge) for x, edge in zip(inputs, self.next_functions)]
         cts = list(cotangent) if self._multi else [cotangent]
-        fn = _vjp_flat(self._fn, self._diff, self._multi, len(inputs))
+        fn = _vjp_flat(self._fn, diff, self._multi, len(inputs))
         arrays = list(inputs) + [c._data for c in cts]
         values = fn(*arrays)
         outputs = tuple(_wrap(v) for v in (values if isinstance(values, tuple) else (values,)))
         record(type(self).__name__ + "Backward", fn, arrays, proxies + cts,
                outputs if len(outputs) != 1 else outputs[0])
         it = iter(outputs)
-        return [next(it) if d else None for d in self._diff]
+        return [next(it) if d else None for d in diff]
 
     def release(self):
         self._inputs = None
@@ -361,8 +363,10 @@ def run_backward(roots, cotangents, retain_graph: bool, create_graph=False, inpu
             edge = grad_edge(t)
             if edge is not None:
                 wanted_edges[edge] = t
+    order = _topological([n for n, _ in roots])
+    reaching = _reaching(order, wanted_edges) if inputs is not None else None
     with _grad_mode(create_graph):
-        for node in _topological([n for n, _ in roots]):
+        for node in order:
             cts = grads.pop(node, None)
             if cts is None:
                 continue
@@ -386,10 +390,17 @@ def run_backward(roots, cotangents, retain_graph: bool, create_graph=False, inpu
                 if accumulate and (inputs is None or node.variable in wanted_edges.values()):
                     _accumulate(node.variable, cts[0], create_graph)
                 continue
-            if not accumulate and inputs is not None and not _reaches(node, wanted_edges):
-                continue
+            needed = None
+            if reaching is not None:
+                if not accumulate and node not in reaching:
+                    continue
+                # only the gradients that lead to `inputs`, as torch computes (others may not even exist)
+                needed = tuple([d and (edge in wanted_edges or edge[0] in reaching)
+                                for d, edge in zip(node._diff, node.next_functions)])
+                if needed == node._diff or True not in needed:
+                    needed = None
             cotangent = _full_cotangent(node, cts, create_graph)
-            input_grads = node.apply_recorded(cotangent) if create_graph else node.apply(cotangent)
+            input_grads = node.apply_recorded(cotangent, needed) if create_graph else node.apply(cotangent, needed)
             if _RUNTIME_STATE.get("anomaly"):  # torch.autograd.detect_anomaly: NaN check on the node's outputs
                 from .anomaly_mode import check_nan
                 check_nan(node, input_grads)
@@ -410,19 +421,15 @@ def _as_tensor(g):
     return g if g is None or isinstance(g, Tensor) else _wrap(g)
 
 
-def _reaches(node, wanted_edges) -> bool:
-    """Whether gradients from `node` can reach any wanted edge (to skip dead branches)."""
-    targets = {n for n, _ in wanted_edges}
-    stack, seen = [node], set()
-    while stack:
-        n = stack.pop()
-        if n in targets:
-            return True
-        if n in seen:
-            continue
-        seen.add(n)
-        stack.extend(p for p, _ in n.next_functions if p is not None)
-    return False
+def _reaching(order, wanted_edges) -> set:
+    """The nodes (of `order`, roots first) whose gradients can reach a wanted edge."""
+    reaching = set()
+    for node in reversed(order):
+        for edge in node.next_functions:
+            if edge in wanted_edges or edge[0] in reaching:
+                reaching.add(node)
+                break
+    return reaching
 
 
 def _add_into(grads, node, index, ct):
