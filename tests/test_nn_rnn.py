@@ -329,3 +329,19 @@ def test_cell_errors(cls):
     if cls == "RNNCell":
         tm.nonlinearity = jm.nonlinearity = "x"
         raises_like(lambda: tm(torch.zeros(3, 4)), lambda: jm(jt.zeros(3, 4)))
+
+
+@pytest.mark.parametrize("cls, batch_first, bidirectional", [
+    (cls, batch_first, bidirectional) for cls in ("RNN", "GRU", "LSTM") for batch_first in (False, True)
+    for bidirectional in (False, True) if cls != "LSTM" or batch_first or bidirectional])
+def test_output_grad_fn_names_like_torch(cls, batch_first, bidirectional):
+    """RNN/GRU transpose batch-first outputs in place (TransposeBackward1); bidirectional
+    outputs end in a cat. (torch's plain CPU LSTM output comes from its oneDNN kernel,
+    MkldnnRnnLayerBackward0, a backend name jtorch does not imitate.)"""
+    names = []
+    for lib in (torch, jt):
+        m = getattr(lib.nn, cls)(3, 4, num_layers=2, batch_first=batch_first, bidirectional=bidirectional)
+        out, h = m(lib.ones(2, 5, 3))
+        h = h[0] if isinstance(h, tuple) else h
+        names.append((type(out.grad_fn).__name__, type(h.grad_fn).__name__, tuple(out.shape)))
+    assert names[1] == names[0]

@@ -33,6 +33,9 @@ __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell"
 _HIGHEST = lax.Precision.HIGHEST
 
 
+_identity = jax.jit(lambda x: x)
+
+
 def _mm(x, w):
     """x @ w.T at full float32 precision."""
     return jnp.matmul(x, w.T, precision=_HIGHEST)
@@ -382,7 +385,10 @@ class RNNBase(Module):
         n_out = 3 if lstm else 2
         n_saved = 1 + (0 if hx is None else n_out - 1) + len(weights)
         result = apply_fn("StackBackward0", fn, tuple(tensors), (dtype,) * n_out, saved=tuple(tensors[:n_saved]))
-        return result[0], (result[1:] if lstm else result[1])
+        output = result[0]
+        if self.bidirectional and not packed and output.requires_grad:
+            output = apply_fn("CatBackward0", _identity, (output,), dtype)  # torch cats the two directions last
+        return output, (result[1:] if lstm else result[1])
 
     def _forward_common(self, input, hx):
         """torch's RNN/GRU forward (LSTM overrides)."""
@@ -417,7 +423,7 @@ class RNNBase(Module):
         run_input = input.transpose(0, 1) if batch_sizes is None and self.batch_first else input
         output, hidden = self._run(run_input, hx, batch_sizes)
         if batch_sizes is None and self.batch_first:
-            output = output.transpose(0, 1)
+            output = output.transpose_(0, 1)  # in place, as torch's RNN/GRU kernel (TransposeBackward1)
         if isinstance(orig_input, PackedSequence):
             return PackedSequence(output, batch_sizes, sorted_indices, unsorted_indices), \
                 self.permute_hidden(hidden, unsorted_indices)
