@@ -19,9 +19,10 @@ import numpy as np
 
 from . import _dtype
 from ._dtype import Promote, elementwise_dtypes
-from ._tensor import Tensor
+from ._tensor import DUAL_LEVELS, Tensor
 from ._views import non_overlapping_and_dense
 from .autograd.grad_mode import STATE
+from .autograd import forward_ad
 from .autograd.tape import capture_history, record, record_inplace
 
 OP_TABLE: dict = {}
@@ -381,11 +382,19 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
                     fn = jitted(static, compute, inplace_target.dtype)
                     saved = [t for t in saved_tensors(tensors, inplace_target) if t is not inplace_target or
                              "result" in saves]
-                    return record_inplace(history, opdef.grad_name, fn, arrays, tensors, saved)
-                return write_into(inplace_target, value, result, inplace=True, grad_inputs=tensors)
+                    written = record_inplace(history, opdef.grad_name, fn, arrays, tensors, saved)
+                else:
+                    written = write_into(inplace_target, value, result, inplace=True, grad_inputs=tensors)
+                if DUAL_LEVELS:
+                    forward_ad.inplace(inplace_target, fn, arrays, tensors)
+                return written
             if out_tensor is not None:
+                if DUAL_LEVELS:
+                    forward_ad.check_out(op_name, out_tensor, tensors)
                 return write_into(out_tensor, value, result, inplace=False, grad_inputs=tensors, name=op_name)
             wrapped = Tensor._make(value, result, device or _CPU)
+            if DUAL_LEVELS:
+                forward_ad.attach(fn, arrays, tensors, wrapped)
             if STATE.enabled:
                 for t in tensors:
                     if t is not None and t._requires_grad:
@@ -414,7 +423,9 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
 
         def binary(a, b):
             """The hot path for two operands: equal-shape tensors of one dtype, or a tensor
-            and a Python scalar. Anything else goes to `apply`."""
+            and a Python scalar. Anything else (or an open dual level) goes to `apply`."""
+            if DUAL_LEVELS:
+                return apply((a, b), default_static, None, None)
             if isinstance(b, Tensor):
                 if isinstance(a, Tensor):
                     dtype = a.dtype
@@ -443,6 +454,8 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
 
         def unary(a):
             """The hot path for one tensor operand with default arguments."""
+            if DUAL_LEVELS:
+                return apply((a,), default_static, None, None)
             entry = same_dtype.get(a.dtype)
             if entry is None:
                 compute, result = elementwise_dtypes(((a.dtype, False),), promote)
@@ -469,7 +482,7 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
                 if (isinstance(a, Tensor) and isinstance(b, Tensor) and isinstance(out, Tensor)
                         and a.dtype is b.dtype and a._shape == b._shape == out._shape and out._chain is None
                         and a._storage.device is b._storage.device is out._storage.device
-                        and not (STATE.enabled and (a._requires_grad or b._requires_grad))):
+                        and not (STATE.enabled and (a._requires_grad or b._requires_grad)) and not DUAL_LEVELS):
                     entry = same_dtype.get(a.dtype)
                     if entry is None:
                         entry = same_dtype[a.dtype] = fast_entry(a, b)
@@ -490,7 +503,7 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
                 if (isinstance(other, Tensor) and other.dtype is self.dtype and other._shape == self._shape
                         and self._chain is None and other._storage is not self._storage
                         and other._storage.device is self._storage.device
-                        and not (STATE.enabled and (self._requires_grad or other._requires_grad))):
+                        and not (STATE.enabled and (self._requires_grad or other._requires_grad)) and not DUAL_LEVELS):
                     entry = same_dtype.get(self.dtype)
                     if entry is None:
                         entry = same_dtype[self.dtype] = fast_entry(self, other)
@@ -529,6 +542,8 @@ def apply_fn(grad_name, fn, tensors, result_dtype, device=None, saved=()):
         wrapped = tuple(Tensor._make(v, d, device) for v, d in zip(value, result_dtype))
     else:
         wrapped = Tensor._make(value, result_dtype, device)
+    if DUAL_LEVELS:
+        forward_ad.attach(fn, arrays, tensors, wrapped)
     if STATE.enabled:
         for t in tensors:
             if t._requires_grad:
@@ -546,6 +561,8 @@ def write_out(out, result, name=None):
         return type(result)(out) if hasattr(result, "_fields") else tuple(out)
     if not isinstance(out, Tensor):
         raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
+    if DUAL_LEVELS:
+        forward_ad.check_out(name, out, (result,))
     return write_into(out, result._data, result.dtype, inplace=False, grad_inputs=(result,), name=name)
 
 
@@ -565,6 +582,8 @@ def assign_inplace(target: Tensor, result: Tensor) -> Tensor:
     if grad:
         name = type(result.grad_fn).__name__ if result.grad_fn is not None else "CopyBackwards"
         record_inplace(history, name, _assign_fn(target.dtype), (old, result._data), (target, result))
+    if DUAL_LEVELS:
+        forward_ad.assign(target, result)
     return target
 
 

@@ -21,6 +21,10 @@ import numpy as np
 from . import _device, _dtype
 from ._views import extend, reader, writer
 
+# The open forward-AD dual levels (autograd.forward_ad); empty, so falsy, when none is:
+# the view constructors below and the op paths in _registry test it once.
+DUAL_LEVELS: list = []
+
 
 class _Storage:
     """One buffer shared by a base tensor and its views."""
@@ -168,6 +172,8 @@ class Tensor:
         t._requires_grad = False
         t.grad_fn = None
         t._base = self if self._base is None else self._base
+        if DUAL_LEVELS:
+            _view_tangent(self, t, (step,))
         return t
 
     def _view_through(self, steps, shape, strides, offset):
@@ -189,6 +195,8 @@ class Tensor:
         t._requires_grad = False
         t.grad_fn = None
         t._base = self if self._base is None else self._base
+        if DUAL_LEVELS:
+            _view_tangent(self, t, steps)
         return t
 
     def __init__(self, *args, **kwargs):
@@ -516,6 +524,13 @@ def warn_once(message: str, category=UserWarning) -> None:
     if message not in _warned:
         _warned.add(message)
         warnings.warn(message, category, stacklevel=3)
+
+
+def _view_tangent(src, view, steps):
+    """Forward AD: the view of src's tangent for `view` (src viewed through `steps`)."""
+    from .autograd.forward_ad import view_tangent
+
+    view_tangent(src, view, steps)
 
 
 def _strided_buffer(shape, strides, np_dtype) -> np.ndarray:

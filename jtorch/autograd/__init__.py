@@ -227,6 +227,7 @@ def install(tensor_cls):
 
 
 from . import functional  # noqa: E402
+from . import forward_ad  # noqa: E402
 from .anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: E402,F401
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402
 

@@ -22,7 +22,8 @@ from jax import lax
 
 from .. import _dtype
 from .._registry import apply_fn, op, type_name
-from .._tensor import Tensor
+from .._tensor import DUAL_LEVELS, Tensor
+from ..autograd import forward_ad
 from ..autograd.grad_mode import STATE
 from ..autograd.tape import record
 from .creation import place
@@ -72,7 +73,11 @@ def _check_mixed(input, *params):
 
 
 def _record(grad_name, fn, tensors, result, saved=()):
-    """Record `fn` (the output-only function) as the autograd node of `result`."""
+    """Record `fn` (the output-only function) as the autograd node of `result` (and give
+    `result` its forward-AD tangent when a dual level is open)."""
+    if DUAL_LEVELS:
+        present = [t for t in tensors if t is not None]
+        forward_ad.attach(fn, [t._data for t in present], present, result)
     if STATE.enabled and any(t is not None and t._requires_grad for t in tensors):
         present = [t for t in tensors if t is not None]
         return record(grad_name, fn, [t._data for t in present], present, result, saved)
