@@ -10,7 +10,7 @@ import torch
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import jtorch as jt
-from compat.harness import assert_same, assert_same_outcome, make_pair, resolve, run
+from compat.harness import TOLERANCES, assert_same, assert_same_outcome, make_pair, resolve, run
 from compat.op_table import OPS
 from compat.strategies import arrays, broadcastable_shapes
 
@@ -111,6 +111,12 @@ def _check_grad(spec, data, values, dtypes, call, t_fn, j_fn):
     t_cts, j_cts = [], []
     for t, _ in pairs:
         cotangent = data.draw(arrays(str(t.dtype).removeprefix("torch."), tuple(t.shape), "small"))
+        if cotangent.dtype.kind == "f":
+            # XLA's CPU backend flushes subnormals to zero (FTZ/DAZ), a platform difference jtorch
+            # cannot undo: torch's inf * 5e-324 is inf where ours is nan. Flush the drawn incoming
+            # gradient here so both sides see the same value (the draws themselves are unchanged).
+            tiny = np.finfo(cotangent.dtype).tiny
+            cotangent = np.where(np.abs(cotangent) < tiny, np.zeros_like(cotangent), cotangent)
         t_cts.append(torch.tensor(cotangent))
         j_cts.append(jt.tensor(cotangent))
     _, t_err = run(lambda: torch.autograd.backward([t for t, _ in pairs], t_cts))
@@ -123,5 +129,12 @@ def _check_grad(spec, data, values, dtypes, call, t_fn, j_fn):
             if t.grad is None:
                 assert j.grad is None
             else:
-                assert_same(j.grad, t.grad, (1e-4, 1e-5) if t.dtype == torch.float32 else None, f"grad of {spec.name}",
-                            signed_zeros=False)
+                tol = (1e-4, 1e-5) if t.dtype == torch.float32 else None
+                # a float32 operand mixed with float16/bfloat16 ones (result in the narrow dtype)
+                # gets its gradient summed in the narrow dtype: torch and XLA round the partial
+                # sums differently, so allow the narrow dtype's tolerance
+                narrow = [x.dtype for x in ts if isinstance(x, torch.Tensor) and x.dtype in (torch.float16,
+                                                                                              torch.bfloat16)]
+                if narrow and t.dtype in (torch.float32, torch.float64):
+                    tol = TOLERANCES[str(narrow[0]).removeprefix("torch.")]
+                assert_same(j.grad, t.grad, tol, f"grad of {spec.name}", signed_zeros=False)

@@ -198,6 +198,15 @@ def test_binary(name, data):
     dual_run(lambda lib, fw, a: (a * 2.5 - 1, 3 / (a * a + 1), a + lib.tensor(y[0]).double()), x)  # with scalars
 
 
+
+def test_masked_backward_formula():
+    """xlog1py's backward masks a zero incoming gradient (0 * log1p(-1) is 0, not nan): its
+    tangent still follows the formula, at x == 0, y == -1 too."""
+    x = (np.array([0.5, 2.0, 0.0, 0.0], np.float32), np.ones(4, np.float32))
+    y = np.array([0.3, 1.0, -1.0, -0.5], np.float32)
+    dual_run(lambda lib, fw, a: lib.special.xlog1py(a, lib.tensor(y)), x)
+    dual_run(lambda lib, fw, a: lib.special.xlog1py(lib.tensor(y + 2), a), (y, np.ones(4, np.float32)))
+
 @given(data=st.data())
 def test_float64_and_mixed_dtypes(data):
     x = data.draw(pair((3,), dtype=np.float64))

@@ -38,6 +38,8 @@ SPECS = [
     tensors2("logaddexp2", FLOATS, variants="fmo"),
     tensors2("hypot", FLOATS),
     binary("copysign", FLOATS + INTS),
+    # ldexp: integer exponents take torch's integer-power derivative (0 below 0, wrapping)
+    tensors2("ldexp", FLOATS + INTS, domain="small"),
     binary("xlogy", FLOATS + INTS, domain="positive"),
     tensors2("nextafter", FLOATS, grad=False),
     tensors2("heaviside", FLOATS, grad=False, mix_dtypes=False),

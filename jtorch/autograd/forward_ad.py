@@ -263,7 +263,9 @@ def _jvp_fn(fn, mask):
                 return [v for v, k in zip(jax.tree_util.tree_leaves(call(*args)), keep) if k]
 
             out, vjp = jax.vjp(inexact, *diff)
-            kept = iter(jax.vjp(vjp, [jnp.zeros_like(v) for v in out])[1](tuple(tangents))[0])
+            # linearised at ones, not zeros: a formula that masks a zero incoming gradient
+            # (xlog1py's, so 0 * -inf gives 0) is linear everywhere but there
+            kept = iter(jax.vjp(vjp, [jnp.ones_like(v) for v in out])[1](tuple(tangents))[0])
             return jax.tree_util.tree_unflatten(tree, [next(kept) if k else None for k in keep])
 
         def run_stripped(primals, tangents):

@@ -718,18 +718,59 @@ def igammac(input, other):
 
 
 @pointwise(INT_TO_FLOAT, saves=("input", "other"), check=_tensors2("ldexp", None, ()))
-def ldexp(input, other, *, power=None):
+def ldexp(input, other, *, power=None, integer=None):
     """input * 2 ** other, the power in other's dtype (the result's for integers), as torch
-    computes it. Implements `torch.ldexp`."""
+    computes it. `integer` is (bits, signed) of an integer other's original dtype, for the
+    gradient. Implements `torch.ldexp`."""
     if power is not None and power != other.dtype:
         other = other.astype(power)
         return input * _ldexp_power(other).astype(input.dtype)
+    if integer is not None:
+        return _ldexp_integer(integer, input, other)
     return input * _ldexp_power(other).astype(input.dtype)
+
+
+@functools.partial(jax.custom_jvp, nondiff_argnums=(0,))
+def _ldexp_integer(integer, input, other):
+    return input * _ldexp_power(other).astype(input.dtype)
+
+
+@_ldexp_integer.defjvp
+def _ldexp_integer_jvp(integer, primals, tangents):
+    # torch's derivative is grad * pow(2, other) evaluated in other's integer dtype: negative
+    # exponents give 0 and the power wraps (2**7 is -128 in int8, 2**8 is 0). other arrives
+    # promoted to the result's float dtype, which keeps every exponent below the width exact.
+    bits, signed = integer
+    (x, e), (tx, _) = primals, tangents
+    inside = (jnp.real(e) >= 0) & (jnp.real(e) < bits)
+    power = jnp.ldexp(jnp.ones(jnp.shape(e), jnp.float32), jnp.where(inside, jnp.real(e), 0).astype(jnp.int32))
+    if signed:
+        power = jnp.where(jnp.real(e) == bits - 1, -power, power)
+    return _ldexp_integer(integer, x, e), tx * jnp.where(inside, power, jnp.zeros_like(power)).astype(tx.dtype)
 
 
 def _ldexp_power(other):
     if jnp.iscomplexobj(other):
         return jnp.exp2(other)
+    if jnp.issubdtype(other.dtype, jnp.floating):
+        return _ldexp_float_power(other)
+    return _ldexp_exact_power(other)
+
+
+@jax.custom_jvp
+def _ldexp_float_power(other):
+    return _ldexp_exact_power(other)
+
+
+@_ldexp_float_power.defjvp
+def _ldexp_float_power_jvp(primals, tangents):
+    # d/de 2**e = ln 2 * 2**e (the exact integral branch below has no derivative in e)
+    (e,), (te,) = primals, tangents
+    power = _ldexp_exact_power(e)
+    return power, power * np.asarray(math.log(2), e.dtype) * te
+
+
+def _ldexp_exact_power(other):
     # 2 ** other exactly for integral exponents (XLA's exp2 need not be exact).
     integral = (other == jnp.round(other)) & (jnp.abs(other) < 4096)
     exponent = jnp.where(integral, other, 0).astype(jnp.int32)
@@ -970,7 +1011,17 @@ def _value(value, dtype):
 @pointwise(DEFAULT, saves=("tensor1", "tensor2"), check=_check_addc("addcmul"))
 def addcmul(input, tensor1, tensor2, *, value=1):
     """input + value * tensor1 * tensor2. Implements `torch.addcmul`."""
-    return input + _value(value, input.dtype) * tensor1 * tensor2
+    return input + _scale(_value(value, input.dtype), tensor1) * tensor2
+
+
+def _scale(value, tensor):
+    """value * tensor as torch's c10::complex product: XLA folds a multiplication by a constant
+    1+0j away, but (1+0j) * (-inf+1j) is -inf+nanj in torch, so complex products are expanded
+    (the real and imaginary parts of a constant 1 or 0 still fold harmlessly)."""
+    if not jnp.iscomplexobj(value):
+        return value * tensor
+    vr, vi, tr, ti = value.real, value.imag, jnp.real(tensor), jnp.imag(tensor)
+    return lax.complex(vr * tr - vi * ti, vr * ti + vi * tr)
 
 
 _ADDCDIV_INT = (
@@ -984,7 +1035,7 @@ _ADDCDIV_INT = (
 @pointwise(DEFAULT, saves=("tensor1", "tensor2"), check=_check_addc("addcdiv", _ADDCDIV_INT))
 def addcdiv(input, tensor1, tensor2, *, value=1):
     """input + value * tensor1 / tensor2. Implements `torch.addcdiv`."""
-    return input + _value(value, input.dtype) * tensor1 / tensor2
+    return input + _scale(_value(value, input.dtype), tensor1) / tensor2
 
 
 # ----------------------------------------------------------------- float_power
@@ -1215,13 +1266,20 @@ def _ldexp_wrap():
             return None
         return dtype.np if dtype.category >= FLOAT else None  # integers: in the result's dtype
 
+    def integer_of(other):
+        dtype = getattr(other, "dtype", None)
+        if not isinstance(dtype, _dtype.dtype) or dtype.category >= FLOAT or dtype.np == np.bool_:
+            return None
+        info = np.iinfo(dtype.np)
+        return (info.bits, info.min < 0)
+
     def ldexp(input, other, *, out=None):
-        return function(input, other, power=power_of(other), out=out)
+        return function(input, other, power=power_of(other), integer=integer_of(other), out=out)
 
     def ldexp_(self, other):
         if isinstance(self, Tensor) and self.dtype.category < FLOAT:  # torch checks this before the shapes
             raise RuntimeError(f"ldexp can't be cast to the desired output type {type_name(self.dtype)}")
-        return inplace(self, other, power=power_of(other))
+        return inplace(self, other, power=power_of(other), integer=integer_of(other))
 
     functools.update_wrapper(ldexp, function)
     opdef.function, opdef.inplace_function = ldexp, ldexp_

@@ -163,12 +163,37 @@ def entr(input):
     return _entr(input)
 
 
-def _xlog1py(x, y):
+def _xlog1py_value(x, y):
     result = jnp.where(x == 0, jnp.zeros_like(x * y), x * jnp.log1p(y))
     return jnp.where(jnp.isnan(y), y + x * 0, result)
 
 
-_xlog1py = _derivative(_xlog1py, lambda x, y, r: jnp.log1p(y), lambda x, y, r: x / (y + 1))
+# torch's derivatives (derivatives.yaml): in x, xlog1py(grad, y) masked to 0 where x == 0 and
+# y <= -1 (so a zero incoming gradient gives 0, not 0 * log1p(y) = nan, and no -inf/nan leaks
+# into a broadcast sum); in y, grad * x / (y + 1). The vjp depends on the incoming gradient's
+# value, which a jvp rule cannot express: custom_vjp on pre-broadcast operands.
+@jax.custom_vjp
+def _xlog1py_same_shape(x, y):
+    return _xlog1py_value(x, y)
+
+
+def _xlog1py_fwd(x, y):
+    return _xlog1py_value(x, y), (x, y)
+
+
+def _xlog1py_bwd(saved, g):
+    x, y = saved
+    gx = jnp.where(jnp.isnan(y), y, jnp.where(g == 0, jnp.zeros_like(g), g * jnp.log1p(y)))
+    gx = jnp.where((x == 0) & (y <= -1), jnp.zeros_like(gx), gx)
+    return gx, g * x / (y + 1)
+
+
+_xlog1py_same_shape.defvjp(_xlog1py_fwd, _xlog1py_bwd)
+
+
+def _xlog1py(x, y):
+    x, y = jnp.broadcast_arrays(x, y)
+    return _xlog1py_same_shape(x, y)
 
 
 def _xlog1py_kernel(grad_name):
