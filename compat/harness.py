@@ -27,8 +27,15 @@ def resolve(lib, name: str):
 
 def make_pair(values: np.ndarray, dtype: str, requires_grad=False):
     """The same values as a torch tensor and a jtorch tensor of `dtype`."""
+    if dtype == "bfloat16" and values.dtype.kind == "f":
+        # torch's vectorised float->bfloat16 cast turns every NaN into 0xFFFF (sign bit set),
+        # its scalar one into 0x7FC0: the sign of a NaN input would differ by tensor length.
+        # Give both libraries positive NaNs, so copysign/signbit see the same operands.
+        values = np.where(np.isnan(values), np.abs(values), values)
     t = torch.tensor(values).to(getattr(torch, dtype))
     j = jt.tensor(values).to(getattr(jt, dtype))
+    if dtype == "bfloat16":
+        t = torch.where(torch.isnan(t), torch.tensor(float("nan"), dtype=torch.bfloat16), t)
     if requires_grad:
         t.requires_grad_(True)
         j.requires_grad_(True)

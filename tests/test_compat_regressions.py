@@ -182,3 +182,25 @@ def test_xlog1py_grad_with_zero_incoming_gradient(dtype, scalar):
 
     for ours, theirs in zip(*_both(run)):
         _same(ours, theirs)
+
+
+@pytest.mark.parametrize("int_dtype", ["uint8", "int8", "int16", "int32", "int64"])
+@pytest.mark.parametrize("float_first", [True, False])
+def test_atan2_grad_squares_integer_operand_in_its_dtype(int_dtype, float_first):
+    # torch's backward computes other * other in other's integer dtype: 16 * 16 wraps to 0 in
+    # uint8 (and int8), so the denominator of the gradient changes, and a zero one gives 0
+    ints = np.array([16, 15, -3, 0, 100, 200, 2], dtype=np.int64)
+    if int_dtype == "uint8":
+        ints = np.abs(ints)
+    floats = np.array([0.0, 1.0, -0.5, 0.0, 2.0, 1.0, -1.0], dtype=np.float32)
+
+    def grad(lib):
+        f = lib.tensor(floats, requires_grad=True)
+        i = lib.tensor(ints, dtype=getattr(lib, int_dtype))
+        out = lib.atan2(f, i) if float_first else i.atan2(f)
+        out.sum().backward()
+        return out, f.grad
+
+    (j_out, j_grad), (t_out, t_grad) = _both(grad)
+    _same(j_out, t_out, rtol=1e-6)
+    _same(j_grad, t_grad, rtol=1e-6)

@@ -633,23 +633,33 @@ def _tensors2(name, kernel, missing, names=("input", "other"), extra=None):
 
 
 @pointwise(INT_TO_FLOAT, saves=("input", "other"), check=_tensors2("atan2", "atan2_cpu", (COMPLEX,)))
-def atan2(input, other):
-    """The angle of (other, input). Implements `torch.atan2`."""
-    return _atan2(input, other)
+def atan2(input, other, *, integers=(None, None)):
+    """The angle of (other, input). `integers` names the integer dtypes input and other had
+    before promotion, for the gradient. Implements `torch.atan2`."""
+    return _atan2(integers, input, other)
 
 
-@jax.custom_jvp
-def _atan2(y, x):
+@functools.partial(jax.custom_jvp, nondiff_argnums=(0,))
+def _atan2(integers, y, x):
     return jnp.arctan2(y, x)
 
 
 @_atan2.defjvp
-def _atan2_jvp(primals, tangents):
-    """torch's atan2 derivative: (x dy - y dx) / (x² + y²), 0 at the origin."""
+def _atan2_jvp(integers, primals, tangents):
+    """torch's atan2 derivative: (x dy + (-y) dx) / (x² + y²), 0 where that sum is 0; an
+    integer operand is squared (and y negated) in its own dtype, wrapping as torch's does
+    (16 * 16 is 0 in uint8, -15 is 241)."""
     (y, x), (dy, dx) = primals, tangents
-    squares = x * x + y * y
+    squares = _in_dtype(integers[1], lambda v: v * v, x) + _in_dtype(integers[0], lambda v: v * v, y)
     recip = jnp.where(squares == 0, jnp.zeros_like(squares), 1 / jnp.where(squares == 0, 1, squares))
-    return _atan2(y, x), (x * dy - y * dx) * recip
+    return _atan2(integers, y, x), (x * dy + _in_dtype(integers[0], lambda v: -v, y) * dx) * recip
+
+
+def _in_dtype(integer, fn, value):
+    """fn(value), computed in the integer dtype `integer` (when not None) that value came from."""
+    if integer is None:
+        return fn(value)
+    return fn(value.astype(integer)).astype(value.dtype)
 
 
 @pointwise(DEFAULT, inplace=False, saves=("input", "other"), check=_tensors2("logaddexp", "logaddexp_cpu", (BOOL, INT)))
@@ -1286,6 +1296,31 @@ def _ldexp_wrap():
 
 
 _ldexp_wrap()
+
+
+def _atan2_wrap():
+    """Pass atan2's operands' integer dtypes to its kernel (its gradient squares them there)."""
+    opdef = OP_TABLE["torch.atan2"]
+    function, inplace = opdef.function, opdef.inplace_function
+
+    def integer_of(x):
+        dtype = getattr(x, "dtype", None)
+        if not isinstance(dtype, _dtype.dtype) or dtype.category >= FLOAT or dtype.np == np.bool_:
+            return None
+        return np.dtype(dtype.np).name
+
+    def atan2(input, other, *, out=None):
+        return function(input, other, integers=(integer_of(input), integer_of(other)), out=out)
+
+    def atan2_(self, other):
+        return inplace(self, other, integers=(integer_of(self), integer_of(other)))
+
+    functools.update_wrapper(atan2, function)
+    functools.update_wrapper(atan2_, inplace)
+    opdef.function, opdef.inplace_function = atan2, atan2_
+
+
+_atan2_wrap()
 
 
 def _renamed(function, old, new):
