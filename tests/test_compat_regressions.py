@@ -204,3 +204,84 @@ def test_atan2_grad_squares_integer_operand_in_its_dtype(int_dtype, float_first)
     (j_out, j_grad), (t_out, t_grad) = _both(grad)
     _same(j_out, t_out, rtol=1e-6)
     _same(j_grad, t_grad, rtol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_sinc_grad_zero_where_square_underflows(dtype):
+    # torch masks the derivative where x * x * pi == 0, which tiny x reach by underflow
+    values = [3.4895506e-25, 0.0, -0.0, 1e-20, 1e-160, 0.7, -2.5, INF, NAN]
+
+    def grad(lib):
+        x = lib.tensor(values, dtype=getattr(lib, dtype), requires_grad=True)
+        y = lib.sinc(x)
+        y.sum().backward()
+        return y, x.grad
+
+    (j_y, j_g), (t_y, t_g) = _both(grad)
+    _same(j_y, t_y, rtol=1e-6)
+    _same(j_g, t_g, rtol=1e-5)
+
+
+@pytest.mark.parametrize("name", ["logaddexp", "logaddexp2"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_logaddexp_grads_follow_torchs_formula(name, dtype):
+    # grad / (1 + exp(other - input)): nan at equal infinities even for a zero incoming gradient
+    a = [INF, -INF, INF, 1.0, 2.0, 100.0, -3.0, 0.5]
+    b = [INF, -INF, -INF, 1.0, -1.0, -100.0, 40.0, 0.25]
+    g = [0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 2.0]
+
+    def grads(lib):
+        x = lib.tensor(a, dtype=getattr(lib, dtype), requires_grad=True)
+        y = lib.tensor(b, dtype=getattr(lib, dtype), requires_grad=True)
+        getattr(lib, name)(x, y).backward(lib.tensor(g, dtype=getattr(lib, dtype)))
+        return x.grad, y.grad
+
+    (jx, jy), (tx, ty) = _both(grads)
+    _same(jx, tx)
+    _same(jy, ty)
+
+
+@pytest.mark.parametrize("op", ["addcmul", "addcdiv"])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+@pytest.mark.parametrize("operands", [
+    (np.zeros(0), 0.0, NAN), ([1.0, NAN], [[0.5], [INF]], [2.0, 0.0]), (0.5, [0.0, INF, -1.0], 0.0)])
+def test_addc_grads_after_broadcasting(op, dtype, operands):
+    # torch multiplies at the broadcast shape before summing: an empty broadcast sums to 0
+    # even where the 0-d operands' own product would be nan
+    def grads(lib):
+        tensors = [lib.tensor(np.asarray(v, dtype=np.float64), dtype=getattr(lib, dtype), requires_grad=True)
+                   for v in operands]
+        out = getattr(lib, op)(*tensors, value=-1.5)
+        out.sum().backward()
+        return [out] + [t.grad for t in tensors]
+
+    for ours, theirs in zip(*_both(grads)):
+        _same(ours, theirs, rtol=1e-3 if dtype == "float16" else 1e-6)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_lerp_grads_with_infinite_weight(dtype):
+    # torch: grad * (1 - weight) for input, not 0 * inf from the unselected branch
+    def grads(lib):
+        d = getattr(lib, dtype)
+        x = lib.tensor([0.0, 1.0, 2.0, -1.0], dtype=d, requires_grad=True)
+        e = lib.tensor([0.0, 3.0, INF, 2.0], dtype=d, requires_grad=True)
+        w = lib.tensor([INF, 0.25, 0.75, -2.0], dtype=d, requires_grad=True)
+        out = lib.lerp(x, e, w)
+        out.sum().backward()
+        return out, x.grad, e.grad, w.grad
+
+    for ours, theirs in zip(*_both(grads)):
+        _same(ours, theirs)
+
+
+@pytest.mark.parametrize("name", ["i1", "i1e", "modified_bessel_i1", "bessel_j1"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_order_one_bessel_signed_zeros(name, dtype):
+    # torch's i1(-0) is +0 but bessel_j1(-0) is -0
+    def value(lib):
+        return getattr(lib.special, name)(lib.tensor([-0.0, 0.0, -1.5, 2.0], dtype=getattr(lib, dtype)))
+
+    ours, theirs = _both(value)
+    _same(ours, theirs, rtol=1e-5)
+    assert np.signbit(_np(ours)).tolist() == np.signbit(_np(theirs)).tolist()

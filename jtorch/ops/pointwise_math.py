@@ -164,10 +164,23 @@ def _digamma(x):
     return jnp.where(x == 0, jnp.copysign(jnp.full_like(x, jnp.inf), -x), result)
 
 
+@jax.custom_jvp
 def _sinc(x):
     safe = jnp.where(x == 0, jnp.ones_like(x), x)
     product = np.asarray(math.pi, x.dtype) * safe
     return jnp.where(x == 0, jnp.ones_like(x), jnp.sin(product) / product)
+
+
+@_sinc.defjvp
+def _sinc_jvp(primals, tangents):
+    """torch's sinc derivative: (πx cos πx - sin πx) / (x x π), 0 where that denominator is
+    0 (so at tiny x whose square underflows, too)."""
+    (x,), (t,) = primals, tangents
+    pi = np.asarray(math.pi, x.dtype)
+    x_pi, squared_pi = x * pi, x * x * pi
+    zero = squared_pi == 0
+    slope = (x_pi * jnp.cos(x_pi) - jnp.sin(x_pi)) / jnp.where(zero, jnp.ones_like(x), squared_pi)
+    return _sinc(x), jnp.where(zero, jnp.zeros_like(t), t * jnp.where(zero, jnp.zeros_like(slope), slope))
 
 
 def _erfinv(y):
@@ -667,22 +680,44 @@ def logaddexp(input, other):
     """log(exp(input) + exp(other)). Implements `torch.logaddexp`."""
     if jnp.iscomplexobj(input):
         return jnp.log(jnp.exp(input) + jnp.exp(other))
+    return _logaddexp(input, other)
+
+
+@jax.custom_jvp
+def _logaddexp(input, other):
     both_inf = jnp.isinf(input) & (input == other)
-    # at a tie each operand gets half the gradient, as in torch
-    high = jnp.where(input == other, input * 0.5 + other * 0.5, jnp.maximum(input, other))
+    high = jnp.where(input == other, input, jnp.maximum(input, other))
     safe = jnp.where(both_inf | (input == other), jnp.zeros_like(high), input - other)
     return jnp.where(both_inf, input, high + jnp.log1p(jnp.exp(-jnp.abs(safe))))
+
+
+@_logaddexp.defjvp
+def _logaddexp_jvp(primals, tangents):
+    # torch's: grad / (1 + exp(other - input)) and grad / (1 + exp(input - other)) (nan at equal infinities)
+    (x, y), (tx, ty) = primals, tangents
+    return _logaddexp(x, y), tx / (1 + jnp.exp(y - x)) + ty / (1 + jnp.exp(x - y))
 
 
 @pointwise(DEFAULT, inplace=False, saves=("input", "other"),
            check=_tensors2("logaddexp2", "logaddexp2_cpu", (BOOL, INT, COMPLEX)))
 def logaddexp2(input, other):
     """log2(2 ** input + 2 ** other). Implements `torch.logaddexp2`."""
+    return _logaddexp2(input, other)
+
+
+@jax.custom_jvp
+def _logaddexp2(input, other):
     both_inf = jnp.isinf(input) & (input == other)
-    # at a tie each operand gets half the gradient, as in torch
-    high = jnp.where(input == other, input * 0.5 + other * 0.5, jnp.maximum(input, other))
+    high = jnp.where(input == other, input, jnp.maximum(input, other))
     safe = jnp.where(both_inf | (input == other), jnp.zeros_like(high), input - other)
     return jnp.where(both_inf, input, high + jnp.log1p(jnp.exp2(-jnp.abs(safe))) / math.log(2))
+
+
+@_logaddexp2.defjvp
+def _logaddexp2_jvp(primals, tangents):
+    # torch's: grad / (1 + 2 ** (other - input)) and grad / (1 + 2 ** (input - other))
+    (x, y), (tx, ty) = primals, tangents
+    return _logaddexp2(x, y), tx / (1 + jnp.exp2(y - x)) + ty / (1 + jnp.exp2(x - y))
 
 
 @pointwise(DEFAULT, saves=("input", "other", "result"), check=_tensors2("hypot", "hypot_cpu", (BOOL, INT, COMPLEX)))
@@ -956,6 +991,21 @@ def _check_scalar_value(name, value, result):
 
 
 def _lerp(input, end, weight):
+    if not jnp.issubdtype(input.dtype, jnp.floating):
+        return _lerp_value(input, end, weight)
+    return _lerp_real(*jnp.broadcast_arrays(input, end, weight))
+
+
+def _with_torch_backward(value, backward):
+    """A custom_vjp of `value` (on operands of one shape, so that broadcasting's sums come
+    after) whose vjp is backward(g, *operands): torch's formula, in torch's order of operations,
+    where JAX's derivative of `value` would meet 0 * inf in a branch `where` discards."""
+    function = jax.custom_vjp(value)
+    function.defvjp(lambda *xs: (value(*xs), xs), lambda xs, g: backward(g, *xs))
+    return function
+
+
+def _lerp_value(input, end, weight):
     small = jnp.abs(weight) < 0.5
     diff = end - input
     if input.dtype == jnp.float32:  # torch's fmadd: one rounding, emulated in float64
@@ -963,6 +1013,10 @@ def _lerp(input, end, weight):
         base = jnp.where(small, input, end).astype(jnp.float64)
         return (coeff * diff.astype(jnp.float64) + base).astype(jnp.float32)
     return jnp.where(small, input + weight * diff, end - diff * (1 - weight))
+
+
+# torch's lerp derivatives: grad * (1 - weight), grad * weight, grad * (end - input)
+_lerp_real = _with_torch_backward(_lerp_value, lambda g, x, e, w: (g * (1 - w), g * w, g * (e - x)))
 
 
 _C_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
@@ -1021,7 +1075,16 @@ def _value(value, dtype):
 @pointwise(DEFAULT, saves=("tensor1", "tensor2"), check=_check_addc("addcmul"))
 def addcmul(input, tensor1, tensor2, *, value=1):
     """input + value * tensor1 * tensor2. Implements `torch.addcmul`."""
-    return input + _scale(_value(value, input.dtype), tensor1) * tensor2
+    value = _value(value, input.dtype)
+    if jnp.iscomplexobj(value) or not jnp.issubdtype(value.dtype, jnp.floating):
+        return input + _scale(value, tensor1) * tensor2
+    return _addcmul_real(*jnp.broadcast_arrays(input, tensor1, tensor2, value))
+
+
+# torch's: grad, grad * (tensor2 * value), grad * (tensor1 * value)
+_addcmul_real = _with_torch_backward(
+    lambda x, t1, t2, v: x + v * t1 * t2,
+    lambda g, x, t1, t2, v: (g, g * (t2 * v), g * (t1 * v), jnp.zeros_like(v)))
 
 
 def _scale(value, tensor):
@@ -1045,7 +1108,16 @@ _ADDCDIV_INT = (
 @pointwise(DEFAULT, saves=("tensor1", "tensor2"), check=_check_addc("addcdiv", _ADDCDIV_INT))
 def addcdiv(input, tensor1, tensor2, *, value=1):
     """input + value * tensor1 / tensor2. Implements `torch.addcdiv`."""
-    return input + _scale(_value(value, input.dtype), tensor1) / tensor2
+    value = _value(value, input.dtype)
+    if jnp.iscomplexobj(value) or not jnp.issubdtype(value.dtype, jnp.floating):
+        return input + _scale(value, tensor1) / tensor2
+    return _addcdiv_real(*jnp.broadcast_arrays(input, tensor1, tensor2, value))
+
+
+# torch's: grad, grad * (value / tensor2), -grad * value * tensor1 / (tensor2 * tensor2)
+_addcdiv_real = _with_torch_backward(
+    lambda x, t1, t2, v: x + v * t1 / t2,
+    lambda g, x, t1, t2, v: (g, g * (v / t2), -g * v * t1 / (t2 * t2), jnp.zeros_like(v)))
 
 
 # ----------------------------------------------------------------- float_power

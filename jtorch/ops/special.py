@@ -309,11 +309,16 @@ def _i0e(x):
 
 
 def _i1e(x):
-    return lax.bessel_i1e(x)
+    return _positive_zero(x, lax.bessel_i1e(x))
 
 
 def _i1(x):
-    return lax.bessel_i1e(x) * jnp.exp(jnp.abs(x))
+    return _positive_zero(x, lax.bessel_i1e(x) * jnp.exp(jnp.abs(x)))
+
+
+def _positive_zero(x, value):
+    """value, but +0 at x = ±0: torch's odd Bessel functions of order 1 (Cephes) give +0 at -0."""
+    return jnp.where(x == 0, jnp.zeros_like(value), value)
 
 
 def _i1_grad(x, r):
@@ -549,7 +554,7 @@ def _bessel_j1_nonnegative(x):
 
 def _bessel_j1(x):
     value = _bessel_j1_nonnegative(jnp.abs(x))
-    return jnp.where(x < 0, -value, value)
+    return jnp.where(jnp.signbit(x), -value, value)  # j1(-0) is -0, as torch's
 
 
 def _bessel_y0(x):
@@ -580,7 +585,7 @@ def _modified_bessel_i0(x):
 
 
 def _modified_bessel_i1(x):
-    return lax.bessel_i1e(x) * jnp.exp(jnp.abs(x))
+    return _positive_zero(x, lax.bessel_i1e(x) * jnp.exp(jnp.abs(x)))
 
 
 _K0_A = (1.37446543561352307156e-16, 4.25981614279661018399e-14, 1.03496952576338420167e-11,
