@@ -285,3 +285,36 @@ def test_order_one_bessel_signed_zeros(name, dtype):
     ours, theirs = _both(value)
     _same(ours, theirs, rtol=1e-5)
     assert np.signbit(_np(ours)).tolist() == np.signbit(_np(theirs)).tolist()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+def test_sinh_grad_is_cosh_at_negative_zero(dtype):
+    def grad(lib):
+        x = lib.tensor([-0.0, 0.0, 1e-30, -3.0, 100.0], dtype=getattr(lib, dtype), requires_grad=True)
+        y = lib.sinh(x)
+        y.sum().backward()
+        return y, x.grad
+
+    for ours, theirs in zip(*_both(grad)):
+        _same(ours, theirs, rtol=1e-3 if dtype == "float16" else 1e-6)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "uint8"])
+def test_i0_overflows_as_torch_and_grad_is_i1(dtype):
+    # torch's Cephes i0 computes exp(|x|) in the input's precision: i0(89.) is inf in float32
+    # (the true value, 1.9e37, fits); its gradient is i1(x), 0 at 0
+    values = [0.0, 1.5, 11.5, 88.0, 89.0, 90.0, 200.0]
+
+    def value(lib):
+        return lib.i0(lib.tensor(values, dtype=getattr(lib, dtype)))
+
+    ours, theirs = _both(value)
+    _same(ours, theirs, rtol=1e-3 if dtype == "float16" else 1e-6)
+    if dtype in ("float32", "float64"):
+        def grad(lib):
+            x = lib.tensor([0.0, -0.0, 1.5, -2.0, 11.5], dtype=getattr(lib, dtype), requires_grad=True)
+            lib.i0(x).sum().backward()
+            return x.grad
+
+        ours, theirs = _both(grad)
+        _same(ours, theirs, rtol=1e-6)

@@ -314,13 +314,42 @@ def _cosh(x):
     return 0.5 * e + 0.5 / e
 
 
+@jax.custom_jvp
+def _i0(x):
+    """jax's i0 (in double precision for float32), but inf where exp(|x|) overflows the
+    input's precision (float32 for half), as in torch's Cephes i0: i0(89.) is inf in float32."""
+    compute = jnp.float32 if x.dtype in (jnp.float16, jnp.bfloat16) else x.dtype
+    overflow = jnp.isinf(jnp.exp(jnp.abs(x).astype(compute)))
+    return jnp.where(overflow, jnp.full_like(x, jnp.inf), _wide(jsp.i0, x))
+
+
+@_i0.defjvp
+def _i0_jvp(primals, tangents):
+    # torch's grad * i1(x) (jax's derivative of i0 is 1 at 0, not i1(0) = 0)
+    (x,), (t,) = primals, tangents
+    i1 = _wide(lambda v: lax.bessel_i1e(v) * jnp.exp(jnp.abs(v)), x)
+    return _i0(x), t * jnp.where(x == 0, jnp.zeros_like(i1), i1)  # i1(-0) is +0 in torch
+
+
+@jax.custom_jvp
+def _real_sinh(x):
+    u = jnp.expm1(jnp.abs(x))
+    return jnp.copysign(jnp.where(u < 1e30, 0.5 * (u + u / (u + 1)), 0.5 * u), x)
+
+
+@_real_sinh.defjvp
+def _real_sinh_jvp(primals, tangents):
+    # torch's grad * cosh(x): 1 at -0 too (copysign's derivative would flip it)
+    (x,), (t,) = primals, tangents
+    return _real_sinh(x), t * _cosh(x)
+
+
 def _sinh(x):
     """From expm1, which has no cancellation near 0 (XLA's float64 sinh is a few ulps off)."""
     if jnp.iscomplexobj(x):  # sinh(a + ib) = sinh a cos b + i cosh a sin b (XLA's loses tiny a)
         return _complex_or(jnp.sinh, lambda z: lax.complex(_sinh(z.real) * jnp.cos(z.imag),
                                                            _cosh(z.real) * jnp.sin(z.imag)))(x)
-    u = jnp.expm1(jnp.abs(x))
-    return jnp.copysign(jnp.where(u < 1e30, 0.5 * (u + u / (u + 1)), 0.5 * u), x)
+    return _real_sinh(x)
 
 
 cosh = _unary_float("cosh", _cosh)
@@ -367,7 +396,7 @@ erfc = _unary_float("erfc", _erfc, kernel="erfc_vml_cpu")
 erfinv = _unary_float("erfinv", _erfinv, kernel="erfinv_vml_cpu")
 lgamma = _unary_float("lgamma", lax.lgamma, kernel="lgamma_vml_cpu")
 digamma = _unary_float("digamma", _digamma, kernel="digamma", wide=False)
-i0 = _unary_float("i0", jsp.i0, kernel="i0_vml_cpu")
+i0 = _unary_float("i0", _i0, kernel="i0_vml_cpu", wide=False)
 deg2rad = _unary_float("deg2rad", lambda x: x * np.asarray(math.pi / 180, x.dtype), saves=(), wide=False,
                        grad_name="Deg2RadBackward0",
                        complex_error=(RuntimeError, "deg2rad is not supported for complex tensors."))
