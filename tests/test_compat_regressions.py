@@ -318,3 +318,27 @@ def test_i0_overflows_as_torch_and_grad_is_i1(dtype):
 
         ours, theirs = _both(grad)
         _same(ours, theirs, rtol=1e-6)
+
+
+@pytest.mark.parametrize("dim", [None, 2, (1, 2)])
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16", "float32"])
+def test_nanmean_rounds_the_sum_to_the_result_dtype(dim, dtype):
+    # torch's nanmean is nansum / count: a float16 sum of 120000 is inf before the division
+    x = np.array([[[0.0, NAN, 0.0], [0.0, 60000.0, 60000.0]]], dtype=np.float32)
+
+    def value(lib):
+        return lib.nanmean(lib.tensor(x).to(getattr(lib, dtype)), dim=dim)
+
+    ours, theirs = _both(value)
+    _same(ours, theirs, rtol=1e-2 if dtype == "bfloat16" else 1e-3)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+def test_cumsum_of_negative_zeros_is_positive_zero(dtype):
+    def value(lib):
+        return lib.cumsum(lib.tensor([[-0.0, -0.0, 1.0, -1.0], [-0.0, 2.0, -2.0, -0.0]],
+                                     dtype=getattr(lib, dtype)), 1)
+
+    ours, theirs = _both(value)
+    _same(ours, theirs)
+    assert np.signbit(_np(ours)).tolist() == np.signbit(_np(theirs)).tolist()

@@ -366,7 +366,9 @@ def _nanmean_fn(axes, keepdim, compute, result):
     def nanmean(x):
         x = convert(x, compute)
         count = jnp.sum(~jnp.isnan(x), axis=axes, keepdims=keepdim)
-        return convert(_plus_zero(_nansum(x, axes, keepdim)) / count.astype(x.dtype), result)
+        # torch divides nansum's result, rounded to the result dtype (a half sum may overflow to inf)
+        total = convert(convert(_plus_zero(_nansum(x, axes, keepdim)), result), compute)
+        return convert(total / count.astype(x.dtype), result)
 
     return jax.jit(nanmean)
 
@@ -1135,8 +1137,13 @@ def _logcumsumexp(x, axis):
 
 @functools.lru_cache(maxsize=4096)
 def _scan_fn(name, axis, compute, result):
-    scan = {"cumsum": jnp.cumsum, "cumprod": jnp.cumprod, "logcumsumexp": _logcumsumexp}[name]
+    scan = {"cumsum": _cumsum, "cumprod": jnp.cumprod, "logcumsumexp": _logcumsumexp}[name]
     return jax.jit(lambda x: convert(_along(lambda v, a: scan(convert(v, compute), axis=a), x, axis), result))
+
+
+def _cumsum(x, axis):
+    """torch's running sums start from +0.0, so they are never -0.0."""
+    return _plus_zero(jnp.cumsum(x, axis=axis))
 
 
 def _cumulative(name, grad_name, input, dim, dtype):
