@@ -129,17 +129,6 @@ def _wrap_not_implemented(fn, name=""):
     return dunder
 
 
-def _leave_arrays_to_numpy(binary):
-    """The hot-path binary dunders, with only the numpy-array check of `_wrap_not_implemented`."""
-
-    def dunder(self, other):
-        if other.__class__ is np.ndarray:
-            return NotImplemented
-        return binary(self, other)
-
-    return dunder
-
-
 def install():
     from .ops.random_inplace import METHODS as random_fills
 
@@ -151,7 +140,7 @@ def install():
         setattr(Tensor, name, fn)
     for name, fn in _DUNDERS.items():
         binary = getattr(fn, "__name__", "") == "binary"
-        setattr(Tensor, name, _leave_arrays_to_numpy(fn) if binary else _wrap_not_implemented(fn, name))
+        setattr(Tensor, name, fn if binary else _wrap_not_implemented(fn, name))
     for name, method in _INPLACE_DUNDERS.items():
         setattr(Tensor, name, getattr(Tensor, method))
     Tensor.__hash__ = lambda self: id(self)

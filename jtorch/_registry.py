@@ -19,7 +19,7 @@ import numpy as np
 
 from . import _dtype
 from ._dtype import Promote, elementwise_dtypes
-from ._tensor import DUAL_LEVELS, Tensor
+from ._tensor import DUAL_LEVELS, Tensor, new_base
 from ._views import non_overlapping_and_dense
 from .autograd.grad_mode import STATE
 from .autograd import forward_ad
@@ -423,9 +423,10 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
 
         def binary(a, b):
             """The hot path for two operands: equal-shape tensors of one dtype, or a tensor
-            and a Python scalar. Anything else (or an open dual level) goes to `apply`."""
+            and a Python scalar. Anything else (or an open dual level) goes to `apply`. As
+            the `+ - * /` dunders, it leaves a numpy array operand to numpy (NotImplemented)."""
             if DUAL_LEVELS:
-                return apply((a, b), default_static, None, None)
+                return NotImplemented if b.__class__ is np.ndarray else apply((a, b), default_static, None, None)
             if isinstance(b, Tensor):
                 if isinstance(a, Tensor):
                     dtype = a.dtype
@@ -434,21 +435,27 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
                     entry = same_dtype.get(dtype)
                     if entry is None:
                         entry = same_dtype[dtype] = fast_entry(a, b)
-                    fn, result = entry[0], entry[1]
-                    arrays, device, shape = (a._data, b._data), a._storage.device, a._shape
-                elif a.__class__ in _PY_SCALARS:
+                    x, y = a._data, b._data
+                    out = new_base(entry[0](x, y), entry[1], a._storage.device, a._shape)
+                    if STATE.enabled and (a._requires_grad or b._requires_grad):
+                        return record(opdef.grad_name, entry[0], (x, y), (a, b), out, saved_tensors((a, b), out))
+                    return out
+                if a.__class__ in _PY_SCALARS:
                     fn, result, compute = fast_entry(a, b)
                     arrays, device, shape = (scalar_array(a, compute), b._data), b._storage.device, b._shape
+                    tensors = (None, b)
                 else:
                     return apply((a, b), default_static, None, None)
             elif b.__class__ in _PY_SCALARS and isinstance(a, Tensor):
                 fn, result, compute = fast_entry(a, b)
                 arrays, device, shape = (a._data, scalar_array(b, compute)), a._storage.device, a._shape
+                tensors = (a, None)
+            elif b.__class__ is np.ndarray:
+                return NotImplemented
             else:
                 return apply((a, b), default_static, None, None)
-            out = Tensor._make(fn(*arrays), result, device, None, shape)
-            if STATE.enabled and (getattr(a, "_requires_grad", False) or getattr(b, "_requires_grad", False)):
-                tensors = (a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
+            out = new_base(fn(*arrays), result, device, shape)
+            if STATE.enabled and (a._requires_grad if b.__class__ in _PY_SCALARS else b._requires_grad):
                 return record(opdef.grad_name, fn, arrays, tensors, out, saved_tensors(tensors, out))
             return out
 
@@ -464,7 +471,7 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
                 entry = same_dtype[a.dtype] = (jitted(default_static, compute, result), result, compute)
             fn, result = entry[0], entry[1]
             array = a._data
-            out = Tensor._make(fn(array), result, a._storage.device, None, a._shape)
+            out = new_base(fn(array), result, a._storage.device, a._shape)
             if STATE.enabled and a._requires_grad:
                 return record(opdef.grad_name, fn, (array,), (a,), out, saved_tensors((a,), out))
             return out
@@ -476,7 +483,8 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
                 return unary(args[0])
             elif n == 2:
                 if out is None:
-                    return binary(*args)
+                    result = binary(*args)
+                    return result if result is not NotImplemented else apply(args, default_static, None, None)
                 a, b = args
                 # Hot path for out=: a base `out` of the operands' shape and dtype.
                 if (isinstance(a, Tensor) and isinstance(b, Tensor) and isinstance(out, Tensor)
@@ -530,18 +538,20 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
     return declare
 
 
-def apply_fn(grad_name, fn, tensors, result_dtype, device=None, saved=()):
+def apply_fn(grad_name, fn, tensors, result_dtype, device=None, saved=(), shape=None):
     """Run the jitted `fn` on the tensors' arrays and wrap the result as a new base
     tensor (a tuple of them when `fn` returns a tuple and `result_dtype` is a tuple of
     dtypes), recording `grad_name` for autograd when some input requires grad. `saved`
-    names the inputs torch saves for backward (for its modified-in-place error)."""
-    arrays = [t._data for t in tensors]
-    device = device or tensors[0].device
+    names the inputs torch saves for backward (for its modified-in-place error); `shape`,
+    the result's shape where the caller knows it (reading it from the array costs time)."""
+    arrays = [t._data for t in tensors] if len(tensors) != 1 else (tensors[0]._data,)
     value = fn(*arrays)
-    if isinstance(result_dtype, tuple):
+    if device is None:
+        device = tensors[0]._storage.device
+    if result_dtype.__class__ is tuple:
         wrapped = tuple(Tensor._make(v, d, device) for v, d in zip(value, result_dtype))
     else:
-        wrapped = Tensor._make(value, result_dtype, device)
+        wrapped = new_base(value, result_dtype, device, value.shape if shape is None else shape)
     if DUAL_LEVELS:
         forward_ad.attach(fn, arrays, tensors, wrapped)
     if STATE.enabled:
@@ -599,14 +609,13 @@ def op(*, name=None, method=True, inplace=False, out=True, namespace="torch"):
             def function(*args, out=None, **kwargs):
                 result = body(*args, **kwargs)
                 return result if out is None else write_out(out, result, op_name)
+            functools.update_wrapper(function, body)
         else:
-            def function(*args, **kwargs):
-                return body(*args, **kwargs)
+            function = body
 
         def inplace_method(self, *args, **kwargs):
             return assign_inplace(self, body(self, *args, **kwargs))
 
-        functools.update_wrapper(function, body)
         function.__name__ = function.__qualname__ = op_name
         inplace_method.__name__ = op_name + "_"
         opdef = OpDef(op_name, function, None, method, inplace, out, namespace)

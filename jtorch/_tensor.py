@@ -64,6 +64,25 @@ class _Storage:
         return self.host
 
 
+def new_base(array, dtype, device, shape):
+    """`Tensor._make` for the per-op hot paths: a new base tensor owning the jax `array`
+    of `shape` (a tuple) and `dtype`."""
+    storage = _new(_Storage)
+    storage.array, storage.host, storage.version, storage.device = array, None, 0, device
+    t = _new(Tensor)
+    t._storage = storage
+    t._chain = None
+    t._shape = shape
+    t.dtype = dtype
+    t._requires_grad = False
+    t.grad_fn = None
+    t._base = None
+    return t
+
+
+_new = object.__new__
+
+
 def contiguous_strides(shape) -> tuple:
     strides, step = [], 1
     for size in reversed(shape):
@@ -132,6 +151,7 @@ class Tensor:
     _offset = 0
     _cache = None
     _cache_version = -1
+    _reader = None  # (chain, its compiled reader): saves hashing the chain on every read
     _grad = None
     _grad_acc = None
     _retains_grad = False
@@ -176,16 +196,20 @@ class Tensor:
             _view_tangent(self, t, (step,))
         return t
 
-    def _view_through(self, steps, shape, strides, offset):
+    def _view_through(self, steps, shape, strides, offset, read=None):
         """A tensor aliasing self's storage, read through self's chain plus `steps` (a
-        cached view plan: the steps, shape and strides one basic index gave before)."""
+        cached view plan: the steps, shape and strides one basic index gave before).
+        `read` is the plan's compiled reader of `steps`, used when self is a base."""
         chain = self._chain
         if chain is None:
             chain = steps
+            t = object.__new__(Tensor)
+            if read is not None:
+                t._reader = (chain, read)
         else:
+            t = object.__new__(Tensor)
             for step in steps:
                 chain = extend(chain, step)
-        t = object.__new__(Tensor)
         t._storage = self._storage
         t._chain = chain
         t._shape = shape
@@ -218,7 +242,13 @@ class Tensor:
             return array if array is not None else storage.get()
         if self._cache_version == storage.version and storage.host is None:
             return self._cache
-        value = reader(self._chain)(storage.get())
+        chain, cached = self._chain, self._reader
+        if cached is not None and cached[0] is chain:
+            read = cached[1]
+        else:
+            read = reader(chain)
+            self._reader = (chain, read)
+        value = read(storage.array if storage.host is None else storage.get())
         self._cache = value
         self._cache_version = storage.version
         return value
@@ -398,7 +428,7 @@ class Tensor:
         return bool(self.item())
 
     def __float__(self):
-        if self._requires_grad:
+        if self._requires_grad and _grad_enabled():
             warn_once(_SCALAR_OF_GRAD_WARNING)
         return float(self._real_scalar("double"))
 
@@ -409,7 +439,7 @@ class Tensor:
         return int(value)
 
     def __complex__(self):
-        if self._requires_grad:
+        if self._requires_grad and _grad_enabled():
             warn_once(_SCALAR_OF_GRAD_WARNING)
         return complex(self._scalar())
 
@@ -517,6 +547,12 @@ jax.tree_util.register_pytree_node(
 _SCALAR_OF_GRAD_WARNING = ("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
                            "Consider using tensor.detach() first.")
 _warned = set()
+
+
+def _grad_enabled() -> bool:
+    from .autograd.grad_mode import STATE  # (the autograd package imports this module)
+
+    return STATE.enabled
 
 
 def warn_once(message: str, category=UserWarning) -> None:

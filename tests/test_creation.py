@@ -314,6 +314,28 @@ def test_warn_once_messages_match_torch():
     assert outputs[1] == outputs[0]
 
 
+def test_scalar_of_grad_warning_matches_torch():
+    """float()/complex() of a tensor that requires grad warn once, and only in grad mode
+    (torch.optim.LBFGS converts its loss under no_grad without a warning)."""
+    script = textwrap.dedent("""
+        import sys, warnings
+        lib = __import__(sys.argv[1])
+        warnings.simplefilter("always")
+        x = lib.ones(1, requires_grad=True) * 2
+        z = lib.ones(1, dtype=lib.complex64, requires_grad=True) * 2
+        steps = [lambda: lib.no_grad().__enter__() and None, lambda: float(x), lambda: complex(z),
+                 lambda: lib.set_grad_enabled(True), lambda: int(x), lambda: x.item(), lambda: float(x),
+                 lambda: float(x), lambda: complex(z)]
+        for step in steps:
+            with warnings.catch_warnings(record=True) as caught:
+                step()
+            print([str(w.message).split(" (Triggered")[0] for w in caught])
+    """)
+    outputs = [subprocess.run([sys.executable, "-c", script, name], capture_output=True, text=True, check=True).stdout
+               for name in ("torch", "jtorch")]
+    assert outputs[1] == outputs[0]
+
+
 # ----------------------------------------------------------------- constant fills
 FILL_CASES = [
     # sizes

@@ -328,10 +328,17 @@ def test_lbfgs_tracks_torch(kwargs):
 
 def test_lbfgs_float32():
     kwargs = dict(line_search_fn="strong_wolfe", history_size=2, max_iter=10)
+    tp, topt, tl = _lbfgs_run(torch, kwargs, "float32", steps=1)
+    jp, jopt, jl = _lbfgs_run(jt, kwargs, "float32", steps=1)
+    np.testing.assert_allclose(jl, tl, rtol=1e-6)
+    assert_params_match(jp, tp, rtol=1e-4, atol=1e-4)
+    # Each step runs up to 10 iterations, which amplify float32 summation-order differences
+    # (they depend on the CPU's vector width): after 3 steps the parameters of torch and
+    # jtorch differ by ~1e-2 on an AVX-512 machine, along the same path (same evaluations).
     tp, topt, tl = _lbfgs_run(torch, kwargs, "float32")
     jp, jopt, jl = _lbfgs_run(jt, kwargs, "float32")
-    np.testing.assert_allclose(jl, tl, rtol=1e-5)
-    assert_params_match(jp, tp, rtol=1e-3, atol=1e-3)
+    np.testing.assert_allclose(jl, tl, rtol=1e-3)
+    assert_params_match(jp, tp, rtol=0, atol=3e-2)
     assert jopt.state_dict()["state"][0]["func_evals"] == topt.state_dict()["state"][0]["func_evals"]
 
 

@@ -981,9 +981,18 @@ def logspace(start, end, steps=_MISSING, base=10.0, *, out=None, dtype=None, lay
             span = float(last - first) if dtype.category != INT else float(int(last) - int(first))
             step = span / (steps - 1)
             exponents = np.where(low, np.float64(first) + step * index, np.float64(last) - step * (steps - 1 - index))
-            powers = np.power(np.float64(base), exponents)
+            powers = np.array([_libm_pow(base, e) for e in exponents.tolist()], np.float64)
             values = _cast_int(powers, dtype) if dtype.category == INT else cast_float(powers, dtype)
     return _host_result("logspace", values if steps else np.zeros(0, dtype.np), dtype, device, requires_grad, out)
+
+
+def _libm_pow(base: float, exponent: float) -> float:
+    """C's pow, as torch's logspace kernel calls it (numpy's vectorised power may use
+    other, less exact routines on AVX-512 machines)."""
+    try:
+        return math.pow(base, exponent)
+    except (OverflowError, ValueError):  # math raises where C returns inf or nan
+        return float(np.power(np.float64(base), np.float64(exponent)))
 
 
 def eye(n, m=_MISSING, *, out=None, dtype=None, layout=None, device=None, requires_grad=False,

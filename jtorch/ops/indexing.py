@@ -28,6 +28,7 @@ import numpy as np
 from .. import _device, _dtype
 from .._registry import check_inplace_allowed, scalar_array, type_name
 from .._tensor import Tensor
+from .._views import reader
 from ..autograd.grad_mode import STATE
 from ..autograd.tape import capture_history, record, record_inplace
 from . import views
@@ -61,6 +62,11 @@ _OVERLAP_ERROR = (
 # ---------------------------------------------------------------- public entry points
 def getitem(self, index):
     """self[index]: a view for basic indices, a copy for advanced ones. Implements `Tensor.__getitem__`."""
+    plan_key = _plan_key(self, index) if index.__class__ is tuple else None
+    if plan_key is not None:
+        plan = _INDEX_PLANS.get(plan_key)
+        if plan is not None:  # hot path: a basic index seen before on this layout
+            return self._view_through(plan[0], plan[1], plan[2], self._offset + plan[3], plan[4])
     # A lone int, slice, None or `...` takes torch's shortcut, which differs from the
     # tuple path in a few messages and in slicing a whole dim (a view, not an alias).
     if _is_int(index):
@@ -71,12 +77,6 @@ def getitem(self, index):
         return views.unsqueeze(self, 0)
     if index is Ellipsis:
         return views.alias(self)
-    plan_key = _plan_key(self, index)
-    if plan_key is not None:
-        plan = _INDEX_PLANS.get(plan_key)
-        if plan is not None:
-            steps, shape, strides, offset_delta = plan
-            return self._view_through(steps, shape, strides, self._offset + offset_delta)
     view, advanced = _apply_slicing(self, _as_tuple(index))
     if not advanced:
         if view is self:
@@ -84,7 +84,8 @@ def getitem(self, index):
         if plan_key is not None and self._chain is None and view._storage is self._storage:
             if len(_INDEX_PLANS) > 4096:
                 _INDEX_PLANS.clear()
-            _INDEX_PLANS[plan_key] = (view._chain, view._shape, view._strides, view._offset - self._offset)
+            _INDEX_PLANS[plan_key] = (view._chain, view._shape, view._strides, view._offset - self._offset,
+                                      reader(view._chain))
         return view
     slots, arrays = _check_advanced(view, advanced)
     fn = _gatherer(slots)
@@ -95,23 +96,26 @@ def getitem(self, index):
     return out
 
 
-_INDEX_PLANS: dict = {}  # (shape, strides, index key) -> (view steps, shape, strides, offset delta)
+_INDEX_PLANS: dict = {}  # (shape, strides, index key) -> (view steps, shape, strides, offset delta, reader)
 
 
 def _plan_key(self, index):
     """A hashable key for a tuple of basic index items (ints, plain slices, None, ...) on a
     tensor that records no autograd, or None where the full path must run (tensors and
     sequences as indices, huge slice bounds that warn, autograd records)."""
-    if type(index) is not tuple or (self._requires_grad and STATE.enabled):
+    if self._requires_grad and STATE.enabled:
         return None
     items = []
     for item in index:
         kind = type(item)
         if kind is slice:
             start, stop, step = item.start, item.stop, item.step
-            if not (_small_bound(start) and _small_bound(stop) and _small_bound(step)):
+            if start is None and stop is None and step is None:
+                items.append(_WHOLE)
+            elif _small_bound(start) and _small_bound(stop) and _small_bound(step):
+                items.append((start, stop, step))
+            else:
                 return None
-            items.append((start, stop, step))
         elif kind is int or item is None or item is Ellipsis:
             items.append(item)
         else:
@@ -124,6 +128,7 @@ def _small_bound(bound) -> bool:
 
 
 _PLAN_BOUND = 2 ** 62
+_WHOLE = (None, None, None)  # the key of `:`
 
 
 def setitem(self, index, value):

@@ -304,12 +304,21 @@ def _sum_dtype(input, dtype):
     return dtype or (_dtype.int64 if input.dtype.category <= _dtype.INT else input.dtype)
 
 
+_FULL_SUMS: dict = {}  # input dtype -> (jitted sum of all elements, result dtype)
+
+
 @op(out=False)
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):  # noqa: A001
     """Sum over `dim` (all dims by default); integer and bool inputs sum to int64.
     Implements `torch.sum`.
 
     Differences from torch: an explicit `dim=None` counts as no dim (SumBackward0)."""
+    if dim is None and dtype is None and keepdim is False and out is None:  # hot path: x.sum()
+        entry = _FULL_SUMS.get(input.dtype)
+        if entry is None:
+            result = _sum_dtype(input, None)
+            entry = _FULL_SUMS[input.dtype] = (_reducer("sum", None, False, _compute(result), result), result)
+        return apply_fn("SumBackward0", entry[0], (input,), entry[1], shape=())
     if dim is None:
         _unexpected_out("sum", out)
     result = _sum_dtype(input, dtype)

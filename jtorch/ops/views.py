@@ -89,7 +89,7 @@ def view_strides(old_shape, old_strides, new_shape):
 
 
 # ----------------------------------------------------------------- reshaping
-_VIEW_PLANS: dict = {}  # (shape, strides, requested sizes) -> (Reshape step, shape, strides)
+_VIEW_PLANS: dict = {}  # (shape, strides, requested sizes) -> (Reshape step, shape, strides, (step,), its reader)
 
 
 def view(self, *shape):
@@ -100,7 +100,9 @@ def view(self, *shape):
     except TypeError:  # unhashable sizes (a list): no plan
         plan = key = None
     if plan is not None:
-        return make_view(self, plan[0], plan[1], plan[2], self._offset, "ViewBackward0")
+        if STATE.enabled and self._requires_grad:
+            return make_view(self, plan[0], plan[1], plan[2], self._offset, "ViewBackward0")
+        return self._view_through(plan[3], plan[1], plan[2], self._offset, plan[4])
     if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
         return _view_dtype(self, shape[0])
     requested = shape
@@ -115,7 +117,7 @@ def view(self, *shape):
     if key is not None and all(type(size) is int for size in requested):
         if len(_VIEW_PLANS) > 4096:
             _VIEW_PLANS.clear()
-        _VIEW_PLANS[key] = (step, shape, strides)
+        _VIEW_PLANS[key] = (step, shape, strides, (step,), reader((step,)))
     return make_view(self, step, shape, strides, self._offset, "ViewBackward0")
 
 
