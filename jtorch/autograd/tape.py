@@ -13,14 +13,32 @@ import jax
 import jax.numpy as jnp
 
 from .._runtime import _STATE as _RUNTIME_STATE
+from .fused import try_fused
 from .grad_mode import STATE
 
 
 class Node:
     """A backward function in the graph; subclasses are named as torch names them."""
 
-    __slots__ = ("_fn", "_inputs", "_diff", "next_functions", "_out_meta", "_multi", "metadata", "_freed",
-                 "_saved", "_packed", "_pre_hooks", "_hooks", "_retained", "__weakref__")
+    # Set for every node are slots; rarely set ones default on the class (recording an op
+    # is on the per-op hot path).
+    __slots__ = ("_fn", "_inputs", "_diff", "next_functions", "_out_meta", "_multi", "_freed", "_saved", "__dict__",
+                 "__weakref__")
+    _packed = None  # (unpack hook, packed saved tensors) under saved_tensors_hooks
+    _pre_hooks = None  # {output index (-1: the node's), [hooks]}
+    _hooks = None
+    _retained = None  # {output index: weakref of the tensor whose .grad is retained}
+    _metadata = None
+
+    @property
+    def metadata(self) -> dict:
+        if self._metadata is None:
+            self._metadata = {}
+        return self._metadata
+
+    @metadata.setter
+    def metadata(self, value):
+        self._metadata = value
 
     def name(self) -> str:
         return type(self).__name__
@@ -105,7 +123,8 @@ class Node:
 
     def release(self):
         self._inputs = None
-        self._packed = None
+        if self._packed is not None:
+            self._packed = None
         self._freed = True
 
 
@@ -178,9 +197,16 @@ def _proxy(array, edge):
     return t
 
 
-@functools.cache
+_NODE_CLASSES: dict = {}
+_new = object.__new__
+
+
 def node_class(name: str) -> type:
-    return type(name, (Node,), {"__slots__": ()})
+    """The Node subclass named `name` (torch's class name for the op's backward)."""
+    cls = _NODE_CLASSES.get(name)
+    if cls is None:
+        cls = _NODE_CLASSES[name] = type(name, (Node,), {"__slots__": ()})
+    return cls
 
 
 def _with_diff(fn, diff, inputs, diff_inputs):
@@ -234,8 +260,6 @@ def grad_edge(tensor):
             acc.next_functions = ()
             acc._freed = False
             acc._saved = None
-            acc._pre_hooks = acc._hooks = acc._retained = None
-            acc.metadata = {}
             tensor._grad_acc = acc
         return (acc, 0)
     return None
@@ -251,17 +275,16 @@ def record(grad_name, fn, inputs, tensors, result, saved=()):
     if True not in diff:
         return result
     multi = isinstance(result, (tuple, list))
-    node = object.__new__(node_class(grad_name))
+    node = _new(_NODE_CLASSES.get(grad_name) or node_class(grad_name))
     node._fn = fn
-    node._inputs = tuple(inputs)
+    node._inputs = inputs if inputs.__class__ is tuple else tuple(inputs)
     node._diff = diff
     node._freed = False
     node._multi = multi
-    node.metadata = {}
-    node._pre_hooks = node._hooks = node._retained = node._packed = None
-    node._saved = tuple([(t, t._storage.version) for t in saved if t is not None]) or None
-    node.next_functions = tuple([(grad_edge(t) or _NO_EDGE) if t is not None and hasattr(t, "grad_fn") else _NO_EDGE
-                                 for t in tensors])
+    node._saved = tuple([(t, t._storage.version) for t in saved if t is not None]) or None if saved else None
+    # an edge for each input that requires grad (only float and complex tensors can)
+    node.next_functions = tuple([((t.grad_fn, t._output_nr) if t.grad_fn is not None else grad_edge(t)) if d
+                                 else _NO_EDGE for t, d in zip(tensors, diff)])
     if multi:
         node._out_meta = tuple([(o._shape, o.dtype) for o in result])
         for i, o in enumerate(result):
@@ -365,6 +388,10 @@ def run_backward(roots, cotangents, retain_graph: bool, create_graph=False, inpu
                 wanted_edges[edge] = t
     order = _topological([n for n, _ in roots])
     reaching = _reaching(order, wanted_edges) if inputs is not None else None
+    if inputs is None and accumulate and not create_graph and not _RUNTIME_STATE.get("anomaly"):
+        with _grad_mode(False):
+            if try_fused(order, roots, cotangents, retain_graph):
+                return captured
     with _grad_mode(create_graph):
         for node in order:
             cts = grads.pop(node, None)
