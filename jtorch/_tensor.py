@@ -200,14 +200,13 @@ class Tensor:
         """A tensor aliasing self's storage, read through self's chain plus `steps` (a
         cached view plan: the steps, shape and strides one basic index gave before).
         `read` is the plan's compiled reader of `steps`, used when self is a base."""
+        t = object.__new__(Tensor)
         chain = self._chain
         if chain is None:
             chain = steps
-            t = object.__new__(Tensor)
             if read is not None:
                 t._reader = (chain, read)
         else:
-            t = object.__new__(Tensor)
             for step in steps:
                 chain = extend(chain, step)
         t._storage = self._storage

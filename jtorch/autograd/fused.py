@@ -10,19 +10,17 @@ program is the per-node vjps inlined in the same order, so the arithmetic is the
 loop's.
 
 Only plain graphs fuse: `backward()` without `inputs=` or `create_graph`, no hooks on
-nodes, no retained grads, no saved-tensor hooks, no custom `Function` nodes, nothing freed or modified in place since it was saved. Anything
-else, and the first sightings of a structure, take the node loop, which raises torch's
-errors where they belong.
+nodes, no retained grads, no saved-tensor hooks, no custom `Function` nodes, nothing
+freed or modified in place since it was saved. Anything else, and the first sightings of
+a structure, take the node loop, which raises torch's errors where they belong.
 """
 from __future__ import annotations
 
 import jax
-import jax.numpy as jnp
 
 FUSE_AFTER = 3  # sightings of one structure before it is compiled (tests rarely repeat a graph)
 _SEEN: dict = {}  # structure key -> sightings, or the compiled plan once fused
 _LIMIT = 512
-
 
 
 def try_fused(order, roots, cotangents, retain_graph) -> bool:
@@ -88,7 +86,7 @@ def try_fused(order, roots, cotangents, retain_graph) -> bool:
 def _compile(entries, root_positions):
     """(jitted fused backward, positions of the nodes that get a gradient, positions of
     the leaves among them, in order)."""
-    from .tape import _vjp
+    from .tape import _vjp, full_cotangent
 
     gets = [False] * len(entries)
     for pos, _ in root_positions:
@@ -117,13 +115,7 @@ def _compile(entries, root_positions):
                 out.append(cts[0])
                 continue
             fn, diff, out_meta, edges = entry
-            if out_meta is None:
-                cotangent = cts[0]
-            else:
-                cotangent = tuple(cts[i] if i in cts else jnp.zeros(
-                    shape, dtype.np if dtype.category >= 2 else jax.dtypes.float0)
-                    for i, (shape, dtype) in enumerate(out_meta))
-            input_grads = iter(_vjp(fn, diff)(inputs[pos], cotangent))
+            input_grads = iter(_vjp(fn, diff)(inputs[pos], full_cotangent(out_meta, cts)))
             for d, edge in zip(diff, edges):
                 if d:
                     g = next(input_grads)

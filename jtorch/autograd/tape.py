@@ -69,10 +69,12 @@ class Node:
             )
         for i, (tensor, version) in enumerate(self._saved or ()):
             if tensor._version != version:
+                # torch names the producing node only for a tensor that has one (not for leaves)
+                producer = "" if tensor.grad_fn is None else \
+                    f", which is output {i} of {type(tensor.grad_fn).__name__},"
                 raise RuntimeError(
                     "one of the variables needed for gradient computation has been modified by an inplace operation: "
-                    f"[{_type_string(tensor)} [{', '.join(map(str, tensor._shape))}]], which is output {i} of "
-                    f"{type(tensor.grad_fn).__name__ if tensor.grad_fn is not None else 'AccumulateGrad'}, is at "
+                    f"[{_type_string(tensor)} [{', '.join(map(str, tensor._shape))}]]{producer} is at "
                     f"version {tensor._version}; expected version {version} instead. Hint: enable anomaly detection "
                     "to find the operation that failed to compute its gradient, with "
                     "torch.autograd.set_detect_anomaly(True)."
@@ -477,10 +479,17 @@ def _sum(a, b):
 
 def _full_cotangent(node, cts, create_graph):
     """The cotangent for every output of `node`, zeros where none arrived."""
-    if not node._multi:
+    return full_cotangent(node._out_meta if node._multi else None, cts, create_graph)
+
+
+def full_cotangent(out_meta, cts, create_graph=False):
+    """The cotangent for every output described by `out_meta` ((shape, dtype) per output;
+    None for a single-output node), from the arrived `cts` ({output index: cotangent}),
+    zeros where none arrived."""
+    if out_meta is None:
         return cts[0]
     out = []
-    for i, (shape, dtype) in enumerate(node._out_meta):
+    for i, (shape, dtype) in enumerate(out_meta):
         if i in cts:
             out.append(cts[i])
         else:
