@@ -352,7 +352,22 @@ def reader(chain: tuple):
     """base array -> the view's array. Chains differing only in their steps' params
     share one compiled function."""
     statics, params = _split(chain)
+    if params is None:
+        return specialized_reader(chain)
     return functools.partial(_compiled_reader(statics), params)
+
+
+@functools.lru_cache(maxsize=4096)
+def specialized_reader(chain: tuple):
+    """base array -> the view's array, with the steps' params compiled in: one compile
+    per chain (not per static shape), and a little less to pass on every call. For
+    chains without params, and for index plans a program uses often."""
+    def read(base):
+        for step in chain:
+            base = step.read(base)
+        return base
+
+    return jax.jit(read)
 
 
 @functools.lru_cache(maxsize=8192)

@@ -1,6 +1,8 @@
 """Repeated basic indexing and view() reuse cached plans (jtorch/ops/indexing.py,
 views.py): the second and later calls must give torch's values, strides and offsets and
 alias the storage, also on views whose own chains differ from the tensor the plan came from."""
+import functools
+
 import numpy as np
 import torch
 from hypothesis import given, strategies as st
@@ -69,3 +71,23 @@ def test_cached_view_plans_match_torch(sizes):
     x.view(15)[4] = 7.0
     x.view(15)[5] = 8.0
     assert x[1, 1].item() == 7.0 and x[1, 2].item() == 8.0
+
+
+def test_often_used_index_plans_compile_their_index_in(monkeypatch):
+    """After _SPECIALIZE_AFTER hits a plan reads through its own compiled reader; the values
+    (also after writes to the base and through the view) stay torch's."""
+    from jtorch.ops import indexing
+
+    monkeypatch.setattr(indexing, "_SPECIALIZE_AFTER", 3)
+    ours, theirs = jt.arange(12.0).reshape(4, 3).clone(), torch.arange(12.0).reshape(4, 3).clone()
+    for round in range(6):
+        for column in range(3):
+            j, t = ours[1:, column], theirs[1:, column]
+            np.testing.assert_array_equal(j.numpy(), t.numpy())
+            ours.add_(1.0), theirs.add_(1.0)
+            np.testing.assert_array_equal(j.numpy(), t.numpy())
+            j.mul_(2.0), t.mul_(2.0)
+            np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    key = indexing._plan_key(ours, (slice(1, None), 2))
+    plan = indexing._INDEX_PLANS[key]
+    assert plan[5] >= 3 and not isinstance(plan[4], functools.partial)
