@@ -10,6 +10,7 @@ import functools
 import re
 
 import jax
+import numpy as _np
 
 # Every device type torch's parser knows, in the order its error message lists them.
 _TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia", "xla",
@@ -218,3 +219,32 @@ def jax_device(dev: device):
     if dev.type == "cuda":
         return accelerators()[dev.index]
     return cpu_jax_device()
+
+
+def from_host(array, target):
+    """`jax.device_put(array, target)` for a numpy array, minus device_put's Python layers
+    (about 5 µs instead of 35 on a small array). As with device_put, JAX may keep using
+    `array`'s memory: pass arrays that nothing else will write."""
+    if _batched_put is None or type(array) is not _np.ndarray:
+        return jax.device_put(array, target)
+    return _batched_put(_aval(array.shape, array.dtype), _sharding(target), [array], [target], True)
+
+
+try:  # JAX's own per-array transfer, under device_put's argument handling (private API)
+    from jax._src import core as _core
+    from jax._src.lib import xla_client as _xla_client
+
+    _batched_put = _xla_client.batched_device_put
+    _ShapedArray = _core.ShapedArray
+except (ImportError, AttributeError):
+    _batched_put = None
+
+
+@functools.lru_cache(maxsize=4096)
+def _aval(shape, dtype):
+    return _ShapedArray(shape, dtype)
+
+
+@functools.cache
+def _sharding(target):
+    return jax.sharding.SingleDeviceSharding(target)

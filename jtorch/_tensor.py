@@ -42,7 +42,7 @@ class _Storage:
             return self.array
         # A private copy: JAX may alias a numpy buffer it is given, and the user's later
         # writes into `host` must not reach arrays (results, saved values) read before.
-        return jax.device_put(np.array(self.host), _device.cpu_jax_device())
+        return _device.from_host(np.array(self.host), _device.cpu_jax_device())
 
     def set(self, array):
         if self.host is None:

@@ -408,3 +408,20 @@ def test_autograd_through_a_numpy_backed_tensor():
         return w.grad.tolist(), y.item()
 
     same(run)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int64", "int8", "uint8", "bool", "complex64"])
+@pytest.mark.parametrize("layout", ["small", "aligned", "transposed", "zero_dim"])
+def test_tensor_and_as_tensor_copies_do_not_see_later_numpy_writes(dtype, layout):
+    """torch.tensor copies its numpy data (jtorch hands JAX a private copy: JAX may keep
+    using the memory of an array it is given, e.g. a 64-byte aligned one)."""
+    source = {"small": _aligned_arange(6).reshape(2, 3), "aligned": _aligned_arange(4096),
+              "transposed": _aligned_arange(12).reshape(3, 4).T, "zero_dim": np.array(3.0)}[layout]
+    a = source.astype(dtype)
+    made = {lib: (lib.tensor(a), lib.as_tensor(a, dtype=lib.float64 if dtype != "float64" else lib.float32))
+            for lib in (torch, jt)}
+    a[...] = 0
+    for ours, theirs in zip(made[jt], made[torch]):
+        assert ours.dtype.__repr__() == theirs.dtype.__repr__() and tuple(ours.shape) == tuple(theirs.shape)
+        assert ours.stride() == theirs.stride()
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())

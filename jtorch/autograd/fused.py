@@ -30,28 +30,37 @@ def try_fused(order, roots, cotangents, retain_graph) -> bool:
     from .tape import AccumulateGrad, Node
 
     position = {node: pos for pos, node in enumerate(order)}
-    entries, inputs = [], []
-    apply = Node.apply
+    # The key lists, node by node: None for a leaf's AccumulateGrad, else the node's
+    # function, differentiable inputs and (multi-output nodes) output shapes, then for
+    # each input the position and output index of its producer (-1: none). Flat, for
+    # speed; unambiguous, since each node has one edge per entry of its `_diff`.
+    key, inputs = [], []
+    push, where, apply = key.append, position.get, Node.apply
     for node in order:
         if node.__class__ is AccumulateGrad:
             if node._pre_hooks:
                 return False
-            entries.append(None)
+            push(None)
             inputs.append(None)
             continue
         if (node._freed or node._pre_hooks or node._hooks or node._retained or node._packed is not None
                 or type(node).apply is not apply):
             return False
-        if node._saved is not None:
-            for tensor, version in node._saved:
+        saved = node._saved
+        if saved is not None:
+            for tensor, version in saved:
                 if tensor._storage.version != version:
                     return False
-        entries.append((node._fn, node._diff, node._out_meta if node._multi else None,
-                        tuple([None if parent is None else (position[parent], index)
-                               for parent, index in node.next_functions])))
+        push(node._fn)
+        push(node._diff)
+        push(node._out_meta if node._multi else None)
+        for parent, index in node.next_functions:
+            push(where(parent, -1))
+            push(index)
         inputs.append(node._inputs)
     root_positions = tuple([(position[node], index) for node, index in roots])
-    key = (tuple(entries), root_positions)
+    key.append(root_positions)
+    key = tuple(key)
     try:
         plan = _SEEN.get(key)
     except TypeError:  # an unhashable static argument somewhere: never fuse
@@ -60,7 +69,7 @@ def try_fused(order, roots, cotangents, retain_graph) -> bool:
         count = (plan or 0) + 1
         if len(_SEEN) >= _LIMIT:
             _SEEN.clear()
-        _SEEN[key] = _compile(entries, root_positions) if count >= FUSE_AFTER else count
+        _SEEN[key] = _compile(_entries(order, position), root_positions) if count >= FUSE_AFTER else count
         if count < FUSE_AFTER:
             return False
         plan = _SEEN[key]
@@ -78,9 +87,21 @@ def try_fused(order, roots, cotangents, retain_graph) -> bool:
         _accumulate(order[pos].variable, grad, False)
     if not retain_graph:
         for pos in reached:
-            if entries[pos] is not None:
+            if inputs[pos] is not None:
                 order[pos].release()
     return True
+
+
+def _entries(order, position):
+    """For each node of `order`: None for an AccumulateGrad, else (function, differentiable
+    inputs, output shapes of a multi-output node or None, the (position, output index) of
+    each input's producer or None)."""
+    from .tape import AccumulateGrad
+
+    return [None if node.__class__ is AccumulateGrad else
+            (node._fn, node._diff, node._out_meta if node._multi else None,
+             tuple([None if parent is None else (position[parent], index) for parent, index in node.next_functions]))
+            for node in order]
 
 
 def _compile(entries, root_positions):

@@ -31,7 +31,7 @@ _MISSING = object()  # an argument not given, where None is an error
 
 def place(array, device) -> Tensor | object:
     """`array` (numpy or jax) as a jax array on the canonical jtorch `device`."""
-    return jax.device_put(array, _device.jax_device(device))
+    return _device.from_host(array, _device.jax_device(device))
 
 
 def _resolve(dtype, device):
