@@ -23,7 +23,7 @@ from ._tensor import DUAL_LEVELS, Tensor, new_base
 from ._views import non_overlapping_and_dense
 from .autograd.grad_mode import STATE
 from .autograd import forward_ad
-from .autograd.tape import capture_history, record, record_inplace
+from .autograd.tape import capture_history, record, record_inplace, record_one
 
 OP_TABLE: dict = {}
 
@@ -297,6 +297,12 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
                 else:
                     chosen.append(tensors[operand_names.index(entry)])
             return chosen
+
+        # For a call whose one tensor operand is at position p: what saved_tensors picks,
+        # in order, as 0 (that operand) or 1 (the result).
+        single_saves = [tuple([1 if entry == "result" else 0 for entry in saves
+                               if entry == "result" or entry != "cross" and operand_names.index(entry) == p])
+                        for p in range(len(operand_names))]
         cache = opdef.jit_cache
 
         def jitted(static, compute, result):
@@ -418,8 +424,27 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
             return entry
 
         same_dtype = {}
+        scalar_entries = {}
         _dtype.on_default_dtype_change(fast_entries.clear)
         _dtype.on_default_dtype_change(same_dtype.clear)
+        _dtype.on_default_dtype_change(scalar_entries.clear)
+
+        def scalar_entry(a, b, tensor, value):
+            """fast_entry for a tensor and a Python scalar, plus the scalar as an array; cached
+            by value unless it is 0 or nan (-0.0 would share 0.0's key, nan matches no key)."""
+            cacheable = value and value == value
+            if cacheable:
+                key = (tensor.dtype, tensor._shape == (), value, value.__class__, tensor is a)
+                entry = scalar_entries.get(key)
+                if entry is not None:
+                    return entry
+            fn, result, compute = fast_entry(a, b)
+            entry = (fn, result, scalar_array(value, compute))
+            if cacheable:
+                if len(scalar_entries) > 1024:
+                    scalar_entries.clear()
+                scalar_entries[key] = entry
+            return entry
 
         def binary(a, b):
             """The hot path for two operands: equal-shape tensors of one dtype, or a tensor
@@ -441,22 +466,23 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
                         return record(opdef.grad_name, entry[0], (x, y), (a, b), out, saved_tensors((a, b), out))
                     return out
                 if a.__class__ in _PY_SCALARS:
-                    fn, result, compute = fast_entry(a, b)
-                    arrays, device, shape = (scalar_array(a, compute), b._data), b._storage.device, b._shape
-                    tensors = (None, b)
+                    fn, result, scalar = scalar_entry(a, b, b, a)
+                    arrays, tensor, position = (scalar, b._data), b, 1
                 else:
                     return apply((a, b), default_static, None, None)
             elif b.__class__ in _PY_SCALARS and isinstance(a, Tensor):
-                fn, result, compute = fast_entry(a, b)
-                arrays, device, shape = (a._data, scalar_array(b, compute)), a._storage.device, a._shape
-                tensors = (a, None)
+                fn, result, scalar = scalar_entry(a, b, a, b)
+                arrays, tensor, position = (a._data, scalar), a, 0
             elif b.__class__ is np.ndarray:
                 return NotImplemented
             else:
                 return apply((a, b), default_static, None, None)
-            out = new_base(fn(*arrays), result, device, shape)
-            if STATE.enabled and (a._requires_grad if b.__class__ in _PY_SCALARS else b._requires_grad):
-                return record(opdef.grad_name, fn, arrays, tensors, out, saved_tensors(tensors, out))
+            out = new_base(fn(*arrays), result, tensor._storage.device, tensor._shape)
+            if STATE.enabled and tensor._requires_grad:
+                picks = single_saves[position]
+                return record_one(opdef.grad_name, fn, arrays, (a, None) if position == 0 else (None, b),
+                                  _ONE_OF_TWO[position], tensor, out,
+                                  tuple([out if p else tensor for p in picks]) if picks else ())
             return out
 
         def unary(a):
@@ -473,7 +499,9 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
             array = a._data
             out = new_base(fn(array), result, a._storage.device, a._shape)
             if STATE.enabled and a._requires_grad:
-                return record(opdef.grad_name, fn, (array,), (a,), out, saved_tensors((a,), out))
+                picks = single_saves[0]
+                return record_one(opdef.grad_name, fn, (array,), (a,), _ONE, a, out,
+                                  tuple([out if p else a for p in picks]) if picks else ())
             return out
 
         def function(*args, out=None, **kwargs):
@@ -648,3 +676,5 @@ def install_methods():
 from ._device import CPU as _CPU  # noqa: E402
 
 _PY_SCALARS = (int, float, bool, complex)
+_ONE = (True,)  # `diff` of a one-operand op
+_ONE_OF_TWO = ((True, False), (False, True))  # `diff` of a two-operand op with one tensor operand

@@ -276,6 +276,21 @@ def record(grad_name, fn, inputs, tensors, result, saved=()):
     diff = tuple([t is not None and getattr(t, "_requires_grad", False) and t.dtype.category >= 2 for t in tensors])
     if True not in diff:
         return result
+    # an edge for each input that requires grad (only float and complex tensors can)
+    edges = tuple([((t.grad_fn, t._output_nr) if t.grad_fn is not None else grad_edge(t)) if d else _NO_EDGE
+                   for t, d in zip(tensors, diff)])
+    return _attach(grad_name, fn, inputs, tensors, diff, edges, result, saved)
+
+
+def record_one(grad_name, fn, inputs, tensors, diff, tensor, result, saved=()):
+    """`record` for the hot paths' ops with one tensor operand, `tensor`, which requires
+    grad: `diff` is (True,) or marks its place among two operands; `result` is a Tensor."""
+    edge = (tensor.grad_fn, tensor._output_nr) if tensor.grad_fn is not None else grad_edge(tensor)
+    edges = (edge,) if len(diff) == 1 else (edge, _NO_EDGE) if diff[0] else (_NO_EDGE, edge)
+    return _attach(grad_name, fn, inputs, tensors, diff, edges, result, saved)
+
+
+def _attach(grad_name, fn, inputs, tensors, diff, edges, result, saved):
     multi = isinstance(result, (tuple, list))
     node = _new(_NODE_CLASSES.get(grad_name) or node_class(grad_name))
     node._fn = fn
@@ -284,9 +299,7 @@ def record(grad_name, fn, inputs, tensors, result, saved=()):
     node._freed = False
     node._multi = multi
     node._saved = tuple([(t, t._storage.version) for t in saved if t is not None]) or None if saved else None
-    # an edge for each input that requires grad (only float and complex tensors can)
-    node.next_functions = tuple([((t.grad_fn, t._output_nr) if t.grad_fn is not None else grad_edge(t)) if d
-                                 else _NO_EDGE for t, d in zip(tensors, diff)])
+    node.next_functions = edges
     if multi:
         node._out_meta = tuple([(o._shape, o.dtype) for o in result])
         for i, o in enumerate(result):
