@@ -23,7 +23,7 @@ from ._tensor import DUAL_LEVELS, Tensor, new_base
 from ._views import non_overlapping_and_dense
 from .autograd.grad_mode import STATE
 from .autograd import forward_ad
-from .autograd.tape import capture_history, record, record_inplace, record_one
+from .autograd.tape import capture_history, multi_view_error, record, record_inplace, record_one
 
 OP_TABLE: dict = {}
 
@@ -114,6 +114,8 @@ def type_name(d: _dtype.dtype) -> str:
 def check_inplace_allowed(target: Tensor):
     if not STATE.enabled:
         return
+    if target._multi_view is not None and target._requires_grad:
+        raise multi_view_error(target, "is being modified inplace")
     base = target._base
     if base is not None:  # torch: a view that requires grad, of a base that is a leaf
         if (target._requires_grad or base._requires_grad) and base.grad_fn is None:
@@ -526,6 +528,8 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
                         storage = out._storage
                         storage.set(entry[0](a._data, b._data))
                         storage.version += 1
+                        if out._family is not None:
+                            out._count_family_write()
                         return out
                 values, static = args, default_static
             else:
@@ -547,6 +551,8 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
                         storage = self._storage
                         storage.set(entry[0](self._data, other._data))
                         storage.version += 1
+                        if self._family is not None:
+                            self._count_family_write()
                         return self
             if kwargs or len(args) != n - 1:
                 values, static = bind((self,) + args, kwargs)

@@ -29,13 +29,19 @@ DUAL_LEVELS: list = []
 class _Storage:
     """One buffer shared by a base tensor and its views."""
 
-    __slots__ = ("array", "host", "version", "device", "__weakref__")
+    __slots__ = ("array", "host", "version", "foreign", "device", "__weakref__")
 
     def __init__(self, array, device, host=None):
         self.array = array  # the base's jax.Array (None in host mode)
         self.host = host  # numpy array shared with the user (host mode)
-        self.version = 0
+        self.version = 0  # every write: views re-read when it moves
+        self.foreign = 0  # the writes made through `.data` aliases (see Tensor._family)
         self.device = device
+
+    @property
+    def _version(self) -> int:
+        """The autograd version of the tensors that are not `.data` aliases."""
+        return self.version - self.foreign
 
     def get(self):
         if self.host is None:
@@ -68,14 +74,14 @@ def new_base(array, dtype, device, shape):
     """`Tensor._make` for the per-op hot paths: a new base tensor owning the jax `array`
     of `shape` (a tuple) and `dtype`."""
     storage = _new(_Storage)
-    storage.array, storage.host, storage.version, storage.device = array, None, 0, device
+    storage.array, storage.host, storage.version, storage.foreign, storage.device = array, None, 0, 0, device
     t = _new(Tensor)
     t._storage = storage
     t._chain = None
     t._shape = shape
     t.dtype = dtype
     t._requires_grad = False
-    t.grad_fn = None
+    t._grad_fn = None
     t._base = None
     return t
 
@@ -144,7 +150,7 @@ class Tensor:
 
     # Hot fields are slots; rarely set ones live in the instance dict with class defaults,
     # so creating a tensor on the per-op hot path sets only seven attributes.
-    __slots__ = ("_storage", "_chain", "_shape", "dtype", "_requires_grad", "grad_fn", "_base", "__dict__",
+    __slots__ = ("_storage", "_chain", "_shape", "dtype", "_requires_grad", "_grad_fn", "_base", "__dict__",
                  "__weakref__")
     __module__ = "torch"
     _strides = None  # None: contiguous
@@ -158,6 +164,13 @@ class Tensor:
     _hooks = None  # gradient hooks of a leaf
     _post_acc_hooks = None
     _output_nr = 0  # which output of grad_fn this tensor is
+    # torch's `.data` is an alias with a version counter of its own: such an alias (and its
+    # views) counts its writes in `_family` (a one-item list), and in its storage's `foreign`.
+    _family = None
+    # A view made in grad mode: the autograd version at which its grad_fn was last set.
+    # When the base (or another view) is modified in place since, torch regenerates it.
+    _attr_version = None
+    _multi_view = None  # the output number of a view from unbind/split (they forbid in-place)
     _is_conj = False  # torch's conjugate bit (set by conj() on complex views)
     is_sparse = False
     is_quantized = False
@@ -176,7 +189,7 @@ class Tensor:
         t._shape = shape if shape is not None else array.shape if host is None else host.shape
         t.dtype = dtype
         t._requires_grad = False
-        t.grad_fn = None
+        t._grad_fn = None
         t._base = None
         return t
 
@@ -190,8 +203,16 @@ class Tensor:
         t._offset = offset
         t.dtype = dtype or self.dtype
         t._requires_grad = False
-        t.grad_fn = None
+        t._grad_fn = None
         t._base = self if self._base is None else self._base
+        if self._family is not None:
+            t._family = self._family
+        if STATE.enabled:
+            if self._attr_version is not None:
+                refresh_view(self)
+                if self._multi_view is not None:
+                    t._multi_view = 0
+            t._attr_version = self._version
         if DUAL_LEVELS:
             _view_tangent(self, t, (step,))
         return t
@@ -202,6 +223,7 @@ class Tensor:
         `read` is the plan's compiled reader of `steps`, used when self is a base."""
         t = object.__new__(Tensor)
         chain = self._chain
+        storage = self._storage
         if chain is None:
             chain = steps
             if read is not None:
@@ -209,15 +231,20 @@ class Tensor:
         else:
             for step in steps:
                 chain = extend(chain, step)
-        t._storage = self._storage
+        t._storage = storage
         t._chain = chain
         t._shape = shape
         t._strides = strides
         t._offset = offset
         t.dtype = self.dtype
         t._requires_grad = False
-        t.grad_fn = None
+        t._grad_fn = None
         t._base = self if self._base is None else self._base
+        family = self._family
+        if family is not None:
+            t._family = family
+        if STATE.enabled:  # (a plan is used only for views that record no autograd)
+            t._attr_version = storage.version - storage.foreign if family is None else family[0]
         if DUAL_LEVELS:
             _view_tangent(self, t, steps)
         return t
@@ -241,6 +268,9 @@ class Tensor:
             return array if array is not None else storage.get()
         if self._cache_version == storage.version and storage.host is None:
             return self._cache
+        attr_version = self._attr_version
+        if attr_version is not None and attr_version != storage.version - storage.foreign and self._multi_view is None:
+            refresh_view(self)  # (a multi-output view raises only where torch reads its grad_fn)
         chain, cached = self._chain, self._reader
         if cached is not None and cached[0] is chain:
             read = cached[1]
@@ -269,6 +299,13 @@ class Tensor:
             self._cache = value
         storage.version += 1
         self._cache_version = storage.version
+        if self._family is not None:
+            self._count_family_write()
+
+    def _count_family_write(self):
+        """A write through a `.data` alias: it bumps the alias's version, not the original's."""
+        self._family[0] += 1
+        self._storage.foreign += 1
 
     def _has_internal_overlap(self) -> bool:
         """An expanded (stride 0) dim repeats elements; an empty tensor has none to repeat."""
@@ -375,7 +412,17 @@ class Tensor:
 
     @property
     def _version(self) -> int:
-        return self._storage.version
+        family = self._family
+        if family is None:
+            storage = self._storage
+            return storage.version - storage.foreign
+        return family[0]
+
+    @property
+    def grad_fn(self):
+        if self._attr_version is not None:
+            refresh_view(self)
+        return self._grad_fn
 
     def data_ptr(self) -> int:
         if self.numel() == 0:
@@ -427,7 +474,7 @@ class Tensor:
         return bool(self.item())
 
     def __float__(self):
-        if self._requires_grad and _grad_enabled():
+        if self._requires_grad and STATE.enabled:
             warn_once(_SCALAR_OF_GRAD_WARNING)
         return float(self._real_scalar("double"))
 
@@ -438,7 +485,7 @@ class Tensor:
         return int(value)
 
     def __complex__(self):
-        if self._requires_grad and _grad_enabled():
+        if self._requires_grad and STATE.enabled:
             warn_once(_SCALAR_OF_GRAD_WARNING)
         return complex(self._scalar())
 
@@ -491,8 +538,6 @@ class Tensor:
         if (host is not None and self._chain is None and not self._requires_grad and not self._is_conj
                 and host.size and host.shape == self._shape):
             return host.view()  # a base already in host mode: its buffer is the answer (fast path)
-        from .autograd.grad_mode import STATE
-
         if self.device.type != "cpu":
             raise TypeError(
                 f"can't convert {self.device} device type tensor to numpy. Use Tensor.cpu() to copy the tensor "
@@ -546,12 +591,6 @@ jax.tree_util.register_pytree_node(
 _SCALAR_OF_GRAD_WARNING = ("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
                            "Consider using tensor.detach() first.")
 _warned = set()
-
-
-def _grad_enabled() -> bool:
-    from .autograd.grad_mode import STATE  # (the autograd package imports this module)
-
-    return STATE.enabled
 
 
 def warn_once(message: str, category=UserWarning) -> None:
@@ -624,3 +663,8 @@ class UntypedStorage:
 
     def __len__(self):
         return self.nbytes()
+
+
+# Last: the autograd package imports this module.
+from .autograd.grad_mode import STATE  # noqa: E402
+from .autograd.tape import refresh_view  # noqa: E402

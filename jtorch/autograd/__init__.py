@@ -12,7 +12,7 @@ import numpy as np
 from . import grad_mode, graph
 from .function import Function, FunctionCtx, once_differentiable
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled
-from .tape import AccumulateGrad, Node, grad_edge, run_backward
+from .tape import AccumulateGrad, Node, grad_edge, refresh_view, run_backward
 
 
 def _as_tuple(x):
@@ -110,6 +110,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
 # ----------------------------------------------------------------- Tensor properties
 def _get_requires_grad(self):
+    if self._attr_version is not None and self._multi_view is None:
+        refresh_view(self)  # a view whose base gained history since requires grad now
     return self._requires_grad
 
 
@@ -149,9 +151,13 @@ def _backward(self, gradient=None, retain_graph=None, create_graph=False, inputs
 
 
 def _get_data(self):
+    """A detached alias whose writes do not count as modifications of `self` (torch gives
+    `.data` a version counter of its own, starting at 0)."""
     from ..ops.conversion import detach
 
-    return detach(self)
+    alias = detach(self)
+    alias._family = [0]
+    return alias
 
 
 def _set_data(self, value):

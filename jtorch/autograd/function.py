@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 
 from .grad_mode import STATE, no_grad
-from .tape import SAVED_TENSORS_HOOKS, Node, _grad_mode as _mode, grad_edge
+from .tape import SAVED_TENSORS_HOOKS, Node, _grad_mode as _mode, grad_edge, modified_error
 
 
 class FunctionCtx:
@@ -33,14 +33,11 @@ class FunctionCtx:
         if packed is not None:
             unpack, values = packed
             return tuple(None if v is None else unpack(v) for v in values)
+        outputs = getattr(self, "_saved_outputs", ())
         for t, version in zip(getattr(self, "_saved", ()), getattr(self, "_saved_versions", ())):
             if t is not None and t._version != version:
-                raise RuntimeError(
-                    "one of the variables needed for gradient computation has been modified by an inplace operation: "
-                    f"[{t.type()} [{', '.join(map(str, t._shape))}]] is at version {t._version}; expected version "
-                    f"{version} instead. Hint: enable anomaly detection to find the operation that failed to compute "
-                    "its gradient, with torch.autograd.set_detect_anomaly(True)."
-                )
+                output = next((i for i, o in enumerate(outputs) if o is t), None)
+                raise modified_error(t, version, None if output is None else (self, output))
         return getattr(self, "_saved", ())
 
     def mark_dirty(self, *tensors):
@@ -165,10 +162,11 @@ class Function(metaclass=FunctionMeta):
             if isinstance(o, Tensor) and id(o) not in non_diff and o.dtype.category >= 2:
                 if id(o) not in dirty and any(o is a for a in args):
                     o = o.view_as(o)  # an input returned as is becomes a view, as torch does
-                o.grad_fn = ctx
+                o._grad_fn = ctx
                 o._requires_grad = True
                 o._output_nr = i
             wrapped.append(o)
+        ctx._saved_outputs = tuple(wrapped)  # saved outputs: errors name this node as their producer
         return tuple(wrapped) if isinstance(output, tuple) else wrapped[0]
 
 

@@ -48,8 +48,8 @@ def try_fused(order, roots, cotangents, retain_graph) -> bool:
             return False
         saved = node._saved
         if saved is not None:
-            for tensor, version in saved:
-                if tensor._storage.version != version:
+            for holder, version, _ in saved:
+                if holder._version != version:
                     return False
         push(node._fn)
         push(node._diff)

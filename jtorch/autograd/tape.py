@@ -41,7 +41,8 @@ class Node:
         self._metadata = value
 
     def name(self) -> str:
-        return type(self).__name__
+        name = type(self).__name__
+        return "torch::autograd::" + name if name in _CPP_NODES else name
 
     def __repr__(self):
         return f"<{type(self).__name__} object at {hex(id(self))}>"
@@ -67,18 +68,15 @@ class Node:
                 ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph "
                 "a second time or if you need to access saved tensors after calling backward."
             )
-        for i, (tensor, version) in enumerate(self._saved or ()):
-            if tensor._version != version:
-                # torch names the producing node only for a tensor that has one (not for leaves)
-                producer = "" if tensor.grad_fn is None else \
-                    f", which is output {i} of {type(tensor.grad_fn).__name__},"
-                raise RuntimeError(
-                    "one of the variables needed for gradient computation has been modified by an inplace operation: "
-                    f"[{_type_string(tensor)} [{', '.join(map(str, tensor._shape))}]]{producer} is at "
-                    f"version {tensor._version}; expected version {version} instead. Hint: enable anomaly detection "
-                    "to find the operation that failed to compute its gradient, with "
-                    "torch.autograd.set_detect_anomaly(True)."
-                )
+        for holder, version, output in self._saved or ():
+            if holder._version != version:
+                if output is None:  # an input
+                    raise modified_error(holder, version)
+                # one of this node's outputs (kept by its storage only: no reference cycle)
+                shape, dtype = self._out_meta[output]
+                raise RuntimeError(_MODIFIED_ERROR.format(
+                    f"{_legacy_type(dtype, holder.device)} [{', '.join(map(str, shape))}]",
+                    f", which is output {output} of {_short_name(self)},", holder._version, version))
 
     def _saved_inputs(self):
         """The input arrays backward needs; those packed by saved-tensor hooks are unpacked."""
@@ -176,6 +174,75 @@ def _type_string(t):
     return t.type()
 
 
+def _legacy_type(dtype, device) -> str:
+    from ..ops.conversion import _TYPE_NAMES
+
+    return f"torch.{'cuda.' if device.type == 'cuda' else ''}{_TYPE_NAMES[dtype.name]}Tensor"
+
+
+_CPP_NODES = ("CopySlices", "AccumulateGrad", "CopyBackwards")  # nodes torch names by their C++ class
+
+
+def _short_name(node) -> str:
+    """A node's name as torch's autograd errors print it: MulBackward0 -> Mul, a custom
+    MyFnBackward -> MyFn, torch::autograd::CopySlices as is."""
+    name = node.name()
+    stripped = name.rstrip("0123456789")
+    return stripped[:-len("Backward")] if stripped.endswith("Backward") else name
+
+
+_MODIFIED_ERROR = (
+    "one of the variables needed for gradient computation has been modified by an inplace operation: [{}]{} is at "
+    "version {}; expected version {} instead. Hint: enable anomaly detection to find the operation that failed to "
+    "compute its gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+
+
+def modified_error(tensor, expected, saved_by=None) -> RuntimeError:
+    """torch's error for a saved tensor modified in place before backward. It names the
+    node that made the tensor: for one of the saving node's own outputs, `saved_by`
+    (that node, the output number), else the tensor's producer now, if any (not a leaf)."""
+    if saved_by is not None:
+        producer = f", which is output {saved_by[1]} of {_short_name(saved_by[0])},"
+    else:
+        grad_fn = tensor.grad_fn
+        producer = "" if grad_fn is None else f", which is output {tensor._output_nr} of {_short_name(grad_fn)},"
+    described = f"{_type_string(tensor)} [{', '.join(map(str, tensor._shape))}]"
+    return RuntimeError(_MODIFIED_ERROR.format(described, producer, tensor._version, expected))
+
+
+_MULTI_VIEW_ERROR = ("Output {} of {} is a view and {}. This view is the output of a function that returns multiple "
+                     "views. Such functions do not allow the output views to be modified inplace. You should replace "
+                     "the inplace operation by an out-of-place one.")
+
+
+def multi_view_error(view, what) -> RuntimeError:
+    """torch's refusal to modify (or to use, once its base was modified) an output of unbind/split in place."""
+    return RuntimeError(_MULTI_VIEW_ERROR.format(view._multi_view, _short_name(view._grad_fn), what))
+
+
+def refresh_view(view):
+    """torch regenerates the grad_fn of a view made in grad mode when its base or another
+    view of it was modified in place since the view's grad_fn was set: the view then
+    reads from its base's new history (AsStridedBackward0). A view from unbind/split
+    raises instead."""
+    version = view._version
+    if view._attr_version == version:
+        return
+    base = view._base
+    if base is None:  # no longer a view (resize_ moved it to a storage of its own)
+        view._attr_version = None
+        return
+    if base._requires_grad:
+        if view._multi_view is not None and view._grad_fn is not None:
+            raise multi_view_error(view, "its base or another view of its base has been modified inplace")
+        from .._views import reader
+
+        view._grad_fn = None
+        record("AsStridedBackward0", reader(view._chain[len(base._chain or ()):]), (base._data,), (base,), view)
+        view._output_nr = 0
+    view._attr_version = version
+
+
 def _dtype_of(array):
     from .. import _dtype
 
@@ -194,7 +261,7 @@ def _proxy(array, edge):
     if isinstance(node, AccumulateGrad):
         t._grad_acc = node
     else:
-        t.grad_fn = node
+        t._grad_fn = node
         t._output_nr = index
     return t
 
@@ -252,8 +319,8 @@ def differentiable(tensor) -> bool:
 
 def grad_edge(tensor):
     """(node, output index) that gradients for `tensor` flow into, or None."""
-    if tensor.grad_fn is not None:
-        return (tensor.grad_fn, tensor._output_nr)
+    if tensor._grad_fn is not None:
+        return (tensor._grad_fn, tensor._output_nr)
     if tensor._requires_grad:
         acc = tensor._grad_acc
         if acc is None:
@@ -277,17 +344,28 @@ def record(grad_name, fn, inputs, tensors, result, saved=()):
     if True not in diff:
         return result
     # an edge for each input that requires grad (only float and complex tensors can)
-    edges = tuple([((t.grad_fn, t._output_nr) if t.grad_fn is not None else grad_edge(t)) if d else _NO_EDGE
+    edges = tuple([((t._grad_fn, t._output_nr) if t._grad_fn is not None else grad_edge(t)) if d else _NO_EDGE
                    for t, d in zip(tensors, diff)])
+    for t, d in zip(tensors, diff):
+        if d and t._multi_view is not None:
+            _check_multi_view(t)
     return _attach(grad_name, fn, inputs, tensors, diff, edges, result, saved)
 
 
 def record_one(grad_name, fn, inputs, tensors, diff, tensor, result, saved=()):
     """`record` for the hot paths' ops with one tensor operand, `tensor`, which requires
     grad: `diff` is (True,) or marks its place among two operands; `result` is a Tensor."""
-    edge = (tensor.grad_fn, tensor._output_nr) if tensor.grad_fn is not None else grad_edge(tensor)
+    edge = (tensor._grad_fn, tensor._output_nr) if tensor._grad_fn is not None else grad_edge(tensor)
     edges = (edge,) if len(diff) == 1 else (edge, _NO_EDGE) if diff[0] else (_NO_EDGE, edge)
+    if tensor._multi_view is not None:
+        _check_multi_view(tensor)
     return _attach(grad_name, fn, inputs, tensors, diff, edges, result, saved)
+
+
+def _check_multi_view(view):
+    """Using an output of unbind/split whose base was modified in place since is torch's error."""
+    if view._attr_version != view._version:
+        raise multi_view_error(view, "its base or another view of its base has been modified inplace")
 
 
 def _attach(grad_name, fn, inputs, tensors, diff, edges, result, saved):
@@ -298,19 +376,19 @@ def _attach(grad_name, fn, inputs, tensors, diff, edges, result, saved):
     node._diff = diff
     node._freed = False
     node._multi = multi
-    node._saved = tuple([(t, t._storage.version) for t in saved if t is not None]) or None if saved else None
+    node._saved = _saved_versions(saved, result, multi) if saved else None
     node.next_functions = edges
     if multi:
         node._out_meta = tuple([(o._shape, o.dtype) for o in result])
         for i, o in enumerate(result):
             if o.dtype.category >= 2:
-                o.grad_fn = node
+                o._grad_fn = node
                 o._requires_grad = True
                 o._output_nr = i
     else:
         node._out_meta = ((result._shape, result.dtype),)
         if result.dtype.category >= 2:
-            result.grad_fn = node
+            result._grad_fn = node
             result._requires_grad = True
     if SAVED_TENSORS_HOOKS and saved:
         with _grad_mode(False):  # torch packs with grad disabled, after the outputs have their grad_fn
@@ -319,6 +397,20 @@ def _attach(grad_name, fn, inputs, tensors, diff, edges, result, saved):
 
 
 _NO_EDGE = (None, 0)
+
+
+def _saved_versions(saved, result, multi):
+    """(holder, version, output number) for each saved tensor: an input is held itself
+    (output None); an output of the node by its storage, as torch's SavedVariable keeps
+    no reference from a node to its own output."""
+    entries = []
+    for t in saved:
+        if t is None:
+            continue
+        output = (next((i for i, o in enumerate(result) if o is t), None) if multi else
+                  0 if t is result else None)
+        entries.append((t, t._version, None) if output is None else (t._storage, t._version, output))
+    return tuple(entries) or None
 
 
 def capture_history(target):
@@ -344,8 +436,9 @@ def record_inplace(history, grad_name, fn, inputs, tensors, saved=()):
     base = target._base
     chain = target._chain[len(base._chain or ()):]  # relative to the base's value: a base may have a chain too
     record("CopySlices", writer(chain), (old_base, value), (base, result), base)
-    target.grad_fn = None
+    target._grad_fn = None
     record("AsStridedBackward0", reader(chain), (base._data,), (base,), target)
+    target._attr_version = target._version
     return target
 
 

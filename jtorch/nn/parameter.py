@@ -9,7 +9,7 @@ def _share(cls, data, requires_grad):
     t = object.__new__(cls)
     t._storage, t._chain, t._shape, t.dtype = data._storage, data._chain, data._shape, data.dtype
     t._strides, t._offset, t._base = data._strides, data._offset, data._base
-    t.grad_fn = None
+    t._grad_fn = None
     t._requires_grad = False
     if requires_grad:
         t.requires_grad_(True)

@@ -103,15 +103,17 @@ def detach(input) -> Tensor:
     """A tensor sharing storage (and view layout) with `input`, outside the autograd graph."""
     out = object.__new__(Tensor)
     out._storage, out._chain, out._shape, out.dtype = input._storage, input._chain, input._shape, input.dtype
-    out._requires_grad, out.grad_fn, out._base = False, None, input._base
+    out._requires_grad, out._grad_fn, out._base = False, None, input._base
     out._strides, out._offset = input._strides, input._offset
     if getattr(input, "_is_conj", False):  # torch's detach keeps the conjugate bit
         out._is_conj = True
+    if input._family is not None:  # detach shares the version counter
+        out._family = input._family
     return out
 
 
 def detach_(input) -> Tensor:
-    input.grad_fn = None
+    input._grad_fn = None
     input._requires_grad = False
     return input
 
@@ -380,6 +382,8 @@ def resize_(self, *size, memory_format=None) -> Tensor:
     if size != self._shape:
         resize(self, size)
         self._storage.version += 1
+        if self._family is not None:
+            self._count_family_write()
     return self
 
 
@@ -408,7 +412,7 @@ def resize(self, size):
         if memory.shape[0] < offset + n:
             memory = jnp.concatenate([memory, jnp.zeros(offset + n - memory.shape[0], memory.dtype)])
         new = _Storage(memory, self.device)
-        new.version = storage.version
+        new.version, new.foreign = storage.version, storage.foreign
         if offset == 0 and memory.shape[0] == n:
             new.array = memory.reshape(size)
             self._chain = None

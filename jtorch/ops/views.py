@@ -279,9 +279,13 @@ def _restride_(self, step, shape, strides, grad_name):
     self._shape, self._strides = tuple(shape), tuple(strides)
     self._cache, self._cache_version = None, -1
     self._storage.version += 1
+    if self._family is not None:
+        self._count_family_write()
     if track:
         record(grad_name, reader((step,)), (old,), (self,), self)
         self._output_nr = 0
+    if self._attr_version is not None:
+        self._attr_version = self._version
     return self
 
 
@@ -549,7 +553,15 @@ def unbind(input, dim=0):
     _no_dims(input, dim)
     dim = input._wrap_dim(dim)
     # torch records one multi-output UnbindBackward0; here each piece has its own node of that name
-    return tuple(_selected(input, dim, i, "UnbindBackward0") for i in range(input._shape[dim]))
+    return _multi_views(tuple(_selected(input, dim, i, "UnbindBackward0") for i in range(input._shape[dim])))
+
+
+def _multi_views(pieces):
+    """Mark the outputs of unbind/split that record autograd: torch forbids modifying them in place."""
+    for i, piece in enumerate(pieces):
+        if piece._grad_fn is not None:
+            piece._multi_view = i
+    return pieces
 
 
 def split(tensor, split_size_or_sections, dim=0):
@@ -581,7 +593,7 @@ def split(tensor, split_size_or_sections, dim=0):
         bounds = [(s, s + n) for s, n in zip(starts, sections)]
         grad_name = "SplitWithSizesBackward0"
     # torch records one multi-output node; here each piece has its own node of that name
-    return tuple(slice_dim(tensor, dim, a, b, 1, grad_name) for a, b in bounds)
+    return _multi_views(tuple(slice_dim(tensor, dim, a, b, 1, grad_name) for a, b in bounds))
 
 
 def chunk(input, chunks, dim=0):

@@ -1,0 +1,234 @@
+"""Views under autograd against real torch: a view whose base (or a sibling view) was
+modified in place reads from the base's new history (its grad_fn is regenerated as
+AsStridedBackward0); outputs of unbind/split refuse in-place changes; `.data` writes are
+invisible to autograd's version checks; the modified-saved-tensor error names its producer
+as torch does. Each scenario runs on both libraries and compares values, gradients,
+grad_fn names and the exact messages of errors."""
+import gc
+import weakref
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, strategies as st
+
+import jtorch as jt
+
+
+def observe(x):
+    if isinstance(x, (torch.Tensor, jt.Tensor)):
+        return ("tensor", str(x.dtype), tuple(x.shape), x.detach().numpy().round(5).tolist(), x.requires_grad,
+                None if x.grad_fn is None else x.grad_fn.name(), x._version)
+    if isinstance(x, (tuple, list)):
+        return tuple(observe(v) for v in x)
+    return x
+
+
+def outcome(scenario, lib):
+    log = []
+    try:
+        scenario(lib, log)
+    except RuntimeError as error:
+        log.append(("RuntimeError", str(error)))
+    return [observe(v) for v in log]
+
+
+def same(scenario):
+    assert outcome(scenario, jt) == outcome(scenario, torch)
+
+
+VIEWS = {
+    "view": lambda y: y.view(2, 3),
+    "slice": lambda y: y[1:4],
+    "step_slice": lambda y: y[::2],
+    "select": lambda y: y[2],
+    "transpose_of_view": lambda y: y.view(2, 3).t(),
+    "view_of_slice": lambda y: y[0:4].view(2, 2),
+    "unsqueeze": lambda y: y.unsqueeze(0),
+}
+WRITES = {
+    "base_mul": lambda lib, y, v, s: y.mul_(3),
+    "base_add_tensor": lambda lib, y, v, s: y.add_(lib.arange(6.0)),
+    "sibling_mul": lambda lib, y, v, s: s.mul_(5),
+    "view_itself": lambda lib, y, v, s: v.mul_(2),
+    "base_setitem": lambda lib, y, v, s: y.__setitem__(slice(0, 2), 7.0),
+    "data_write": lambda lib, y, v, s: y.data.mul_(4),
+    "base_copy": lambda lib, y, v, s: y.copy_(lib.ones(6) * 2),
+}
+
+
+@given(st.sampled_from(sorted(VIEWS)), st.sampled_from(sorted(WRITES)), st.booleans(), st.booleans())
+def test_views_after_in_place_writes_match_torch(view, write, under_no_grad, leaf_base):
+    def scenario(lib, log):
+        x = lib.tensor([0.5, -1.0, 2.0, 3.0, -0.25, 1.5], requires_grad=True)
+        y = x * 2 if not leaf_base else lib.zeros(6)
+        v, sibling = VIEWS[view](y), y[3:6]
+        log.append(v)
+        if under_no_grad:
+            with lib.no_grad():
+                WRITES[write](lib, y, v, sibling)
+        else:
+            WRITES[write](lib, y, v, sibling)
+            if leaf_base:
+                y.mul_(x)  # the base gains history after the view was taken
+        log.extend([v, y])
+        if v.requires_grad:
+            (v * v).sum().backward()
+            log.append(x.grad)
+
+    same(scenario)
+
+
+def test_regenerated_grad_fn_reaches_the_base_history():
+    def scenario(lib, log):
+        x = lib.ones(4, requires_grad=True)
+        y = x * 2
+        v, w = y[1:3], y[0:2]
+        w.mul_(5)
+        log.append((v.grad_fn.name(), w.grad_fn.name(), y.grad_fn.name()))
+        log.append([type(n).__name__ for n, _ in v.grad_fn.next_functions])
+        (v * 1).sum().backward()
+        log.append(x.grad)
+
+    same(scenario)
+
+
+MULTI = {
+    "unbind": lambda t: t.unbind(0),
+    "split": lambda t: t.split(2),
+    "split_single": lambda t: t.split(6),
+    "split_sizes": lambda t: t.split([1, 5]),
+    "chunk": lambda t: t.chunk(3),
+    "unbind_dim1": lambda t: t.view(2, 3).unbind(1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MULTI))
+def test_outputs_of_multi_output_views_refuse_in_place_writes(name):
+    def direct(lib, log):
+        x = lib.arange(6.0, requires_grad=True)
+        pieces = MULTI[name](x * 1)
+        pieces[-1].mul_(2)
+
+    def view_of_piece(lib, log):
+        x = lib.arange(6.0, requires_grad=True)
+        piece = MULTI[name](x * 1)[0]
+        piece.unsqueeze(0).add_(1)
+
+    def base_then_use(lib, log):
+        x = lib.arange(6.0, requires_grad=True)
+        y = x * 1
+        pieces = MULTI[name](y)
+        log.append(pieces[0].detach())
+        y.add_(1)
+        log.append(pieces[0].detach())  # reading values is fine
+        log.append(pieces[0] * 2)  # using it under autograd is torch's error
+
+    def no_grad_write_then_grad_fn(lib, log):
+        x = lib.arange(6.0, requires_grad=True)
+        pieces = MULTI[name](x * 1)
+        with lib.no_grad():
+            pieces[0].add_(1)  # allowed
+        log.append(pieces[0].requires_grad)
+        log.append(pieces[0].grad_fn)
+
+    def without_grad(lib, log):
+        pieces = MULTI[name](lib.arange(6.0))
+        pieces[0].add_(1)
+        log.append(pieces)
+
+    for scenario in (direct, view_of_piece, base_then_use, no_grad_write_then_grad_fn, without_grad):
+        same(scenario)
+
+
+def _double_function(lib):
+    """A custom Function (same class name in both libraries) that saves its output."""
+
+    def forward(ctx, a):
+        out = a * 2
+        ctx.save_for_backward(out)
+        return out
+
+    def backward(ctx, g):
+        (out,) = ctx.saved_tensors
+        return g * 2
+
+    return type("Double", (lib.autograd.Function,), {"forward": staticmethod(forward),
+                                                      "backward": staticmethod(backward)})
+
+
+SAVED = {
+    "own_result": lambda lib, x: (lambda y: (y.add_(1), y.sum()))(x.tanh())[1],
+    "input_with_new_producer": lambda lib, x: (lambda y: (lambda z: (y.add_(1), z.sum()))(y * y))(x * 2)[1],
+    "input_with_copyslices": lambda lib, x: (lambda y: (lambda z: (y[0:2].add_(1), z.sum()))(y * y))(x * 2)[1],
+    "view_input_regenerated": lambda lib, x: _view_input(lib, x),
+    "second_output_of_sort": lambda lib, x: (lambda v: (lambda w: (v.mul_(2), w.sum()))(v * v))(x.sort()[0])[1],
+    "leaf_input": lambda lib, x: (lambda l: (lambda z: (l.add_(1), z.sum()))(x * l))(lib.ones(4))[1],
+    "sum_dim": lambda lib, x: (lambda y: (lambda z: (y.add_(1), z.sum()))(y * y))(x.view(2, 2).sum(1))[1],
+    "double": lambda lib, x: (lambda y: (lambda z: (y.add_(1), z.sum()))(y * y))(x.double())[1],
+    "custom_function_output": lambda lib, x: (lambda y: (y.add_(1), y.sum()))(_double_function(lib).apply(x))[1],
+    # (multiplying by 1 keeps the values: torch's backward would read a changed saved result)
+    "data_write_is_not_a_modification": lambda lib, x: (lambda y: (y.data.mul_(1), y.sum()))(x.exp())[1],
+}
+
+
+def _view_input(lib, x):
+    y = x * 2
+    v = y.view(2, 2)
+    z = v * v
+    y.add_(1)
+    return z.sum()
+
+
+@pytest.mark.parametrize("name", sorted(SAVED))
+def test_modified_saved_tensor_errors_match_torch(name):
+    def scenario(lib, log):
+        x = lib.tensor([0.5, -1.0, 2.0, 3.0], requires_grad=True)
+        loss = SAVED[name](lib, x)
+        loss.backward()
+        log.append(x.grad)
+
+    same(scenario)
+
+
+def test_data_alias_has_its_own_version_counter():
+    def scenario(lib, log):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = x * 1
+        d = y.data
+        log.append((y._version, d._version))
+        d.add_(1)
+        d[0:2].mul_(2)
+        log.append((y._version, d._version, d.detach()._version))
+        y.add_(1)
+        log.append((y._version, d._version, y.detach()._version))
+        log.extend([y, d])
+
+    same(scenario)
+
+
+def test_cpp_node_names():
+    def scenario(lib, log):
+        x = lib.ones(3, requires_grad=True)
+        y = x * 2
+        y[0:1].add_(1)
+        log.append((y.grad_fn.name(), type(y.grad_fn).__name__))
+        acc = (x * 1).grad_fn.next_functions[0][0]
+        log.append((acc.name(), type(acc).__name__))
+
+    same(scenario)
+
+
+def test_a_node_keeps_no_reference_to_its_saved_output():
+    """exp saves its result; torch's node does not hold that tensor, so dropping the tensor
+    frees it without the cyclic garbage collector."""
+    x = jt.ones(3, requires_grad=True)
+    gc.disable()
+    try:
+        y = x.exp()
+        node, ref = y.grad_fn, weakref.ref(y)
+        del y
+        assert ref() is None
+        assert node.next_functions[0][0].variable is x
+    finally:
+        gc.enable()
