@@ -23,7 +23,7 @@ from ._tensor import DUAL_LEVELS, Tensor, new_base
 from ._views import non_overlapping_and_dense
 from .autograd.grad_mode import STATE
 from .autograd import forward_ad
-from .autograd.tape import capture_history, multi_view_error, record, record_inplace, record_one
+from .autograd.tape import MODIFIED_ITSELF, capture_history, record, record_inplace, record_one, view_lock_error
 
 OP_TABLE: dict = {}
 
@@ -114,8 +114,8 @@ def type_name(d: _dtype.dtype) -> str:
 def check_inplace_allowed(target: Tensor):
     if not STATE.enabled:
         return
-    if target._multi_view is not None and target._requires_grad:
-        raise multi_view_error(target, "is being modified inplace")
+    if target._view_lock is not None and target._requires_grad:
+        raise view_lock_error(target, MODIFIED_ITSELF)
     base = target._base
     if base is not None:  # torch: a view that requires grad, of a base that is a leaf
         if (target._requires_grad or base._requires_grad) and base.grad_fn is None:

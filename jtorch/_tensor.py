@@ -170,7 +170,9 @@ class Tensor:
     # A view made in grad mode: the autograd version at which its grad_fn was last set.
     # When the base (or another view) is modified in place since, torch regenerates it.
     _attr_version = None
-    _multi_view = None  # the output number of a view from unbind/split (they forbid in-place)
+    # Views torch forbids to modify in place (under autograd): an output of unbind/split
+    # (its output number), or a view made in no_grad mode of a tensor requiring grad (NO_GRAD_VIEW).
+    _view_lock = None
     _is_conj = False  # torch's conjugate bit (set by conj() on complex views)
     is_sparse = False
     is_quantized = False
@@ -210,9 +212,11 @@ class Tensor:
         if STATE.enabled:
             if self._attr_version is not None:
                 refresh_view(self)
-                if self._multi_view is not None:
-                    t._multi_view = 0
+                if self._view_lock is not None:  # views of a locked view are locked
+                    t._view_lock = 0 if self._view_lock != NO_GRAD_VIEW else NO_GRAD_VIEW
             t._attr_version = self._version
+        elif self._requires_grad:
+            _lock_no_grad_view(t, self)
         if DUAL_LEVELS:
             _view_tangent(self, t, (step,))
         return t
@@ -245,6 +249,8 @@ class Tensor:
             t._family = family
         if STATE.enabled:  # (a plan is used only for views that record no autograd)
             t._attr_version = storage.version - storage.foreign if family is None else family[0]
+        elif self._requires_grad:
+            _lock_no_grad_view(t, self)
         if DUAL_LEVELS:
             _view_tangent(self, t, steps)
         return t
@@ -269,7 +275,7 @@ class Tensor:
         if self._cache_version == storage.version and storage.host is None:
             return self._cache
         attr_version = self._attr_version
-        if attr_version is not None and attr_version != storage.version - storage.foreign and self._multi_view is None:
+        if attr_version is not None and attr_version != storage.version - storage.foreign and self._view_lock is None:
             refresh_view(self)  # (a multi-output view raises only where torch reads its grad_fn)
         chain, cached = self._chain, self._reader
         if cached is not None and cached[0] is chain:
@@ -668,3 +674,15 @@ class UntypedStorage:
 # Last: the autograd package imports this module.
 from .autograd.grad_mode import STATE  # noqa: E402
 from .autograd.tape import refresh_view  # noqa: E402
+
+
+NO_GRAD_VIEW = "no_grad"  # Tensor._view_lock of a view made in no_grad mode
+
+
+def _lock_no_grad_view(view, source):
+    """torch's view made in no_grad mode of a tensor that requires grad: it requires grad
+    too, as a leaf whose gradient goes nowhere, and may not be modified in place (nor used
+    once its base was) with grad mode enabled."""
+    view._requires_grad = True
+    view._view_lock = NO_GRAD_VIEW
+    view._attr_version = source._version

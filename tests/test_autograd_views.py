@@ -17,8 +17,12 @@ import jtorch as jt
 
 def observe(x):
     if isinstance(x, (torch.Tensor, jt.Tensor)):
+        try:
+            grad_fn = None if x.grad_fn is None else x.grad_fn.name()
+        except RuntimeError as error:  # reading it is torch's error for some views
+            grad_fn = ("RuntimeError", str(error))
         return ("tensor", str(x.dtype), tuple(x.shape), x.detach().numpy().round(5).tolist(), x.requires_grad,
-                None if x.grad_fn is None else x.grad_fn.name(), x._version)
+                grad_fn, x._version)
     if isinstance(x, (tuple, list)):
         return tuple(observe(v) for v in x)
     return x
@@ -232,3 +236,48 @@ def test_a_node_keeps_no_reference_to_its_saved_output():
         assert node.next_functions[0][0].variable is x
     finally:
         gc.enable()
+
+
+NO_GRAD_VIEWS = {
+    "in_place_in_grad_mode": lambda lib, x, y, v: v.add_(1),
+    "in_place_of_a_leaf_view": lambda lib, x, y, v: _leaf_view(lib, x).mul_(2),
+    "in_place_under_no_grad": lambda lib, x, y, v: _no_grad(lib, lambda: v.mul_(2)),
+    "base_modified_then_grad_fn": lambda lib, x, y, v: (y.mul_(2), v.requires_grad, v.detach(), v.grad_fn),
+    "base_modified_under_no_grad_then_is_leaf": lambda lib, x, y, v: (_no_grad(lib, lambda: y.add_(1)), v.is_leaf),
+    "base_modified_then_used": lambda lib, x, y, v: (y.mul_(2), v * 2),
+    "used_in_grad_mode": lambda lib, x, y, v: _backward_through(v, x),
+    "view_of_it_under_no_grad": lambda lib, x, y, v: _no_grad(lib, lambda: v[0:1]),
+    "plain_tensor": lambda lib, x, y, v: (lambda p: (p, p.add_(1)))(_no_grad(lib, lambda: lib.zeros(3)[0:2])),
+}
+
+
+def _no_grad(lib, fn):
+    with lib.no_grad():
+        return fn()
+
+
+def _leaf_view(lib, x):
+    with lib.no_grad():
+        return x[0:2]
+
+
+def _backward_through(v, x):
+    loss = (v * 2).sum()
+    loss.backward()
+    return loss.grad_fn.name(), v.grad, x.grad
+
+
+@pytest.mark.parametrize("name", sorted(NO_GRAD_VIEWS))
+def test_views_made_in_no_grad_mode_match_torch(name):
+    """torch: a view made in no_grad mode of a tensor that requires grad requires grad too
+    (a leaf whose gradient goes nowhere); modifying it in place, or using it after its base
+    was modified, with grad mode enabled, is an error."""
+    def scenario(lib, log):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = x * 1
+        with lib.no_grad():
+            v = y[0:2]
+        log.append((v.requires_grad, v.is_leaf, v.grad_fn))
+        log.append(NO_GRAD_VIEWS[name](lib, x, y, v))
+
+    same(scenario)

@@ -213,11 +213,21 @@ def modified_error(tensor, expected, saved_by=None) -> RuntimeError:
 _MULTI_VIEW_ERROR = ("Output {} of {} is a view and {}. This view is the output of a function that returns multiple "
                      "views. Such functions do not allow the output views to be modified inplace. You should replace "
                      "the inplace operation by an out-of-place one.")
+_NO_GRAD_VIEW_ERROR = (
+    "A view was created in no_grad mode and {} with grad mode enabled. Given that this use case is ambiguous and "
+    "error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both "
+    "inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the "
+    "inplace to be tracked).")
+MODIFIED_ITSELF = "is being modified inplace"
+BASE_MODIFIED = "its base or another view of its base has been modified inplace"
 
 
-def multi_view_error(view, what) -> RuntimeError:
-    """torch's refusal to modify (or to use, once its base was modified) an output of unbind/split in place."""
-    return RuntimeError(_MULTI_VIEW_ERROR.format(view._multi_view, _short_name(view._grad_fn), what))
+def view_lock_error(view, what) -> RuntimeError:
+    """torch's refusal to modify a locked view (`Tensor._view_lock`) in place, or to use it
+    once its base was modified: `what` is MODIFIED_ITSELF or BASE_MODIFIED."""
+    if view._view_lock == "no_grad":
+        return RuntimeError(_NO_GRAD_VIEW_ERROR.format(what))
+    return RuntimeError(_MULTI_VIEW_ERROR.format(view._view_lock, _short_name(view._grad_fn), what))
 
 
 def refresh_view(view):
@@ -233,8 +243,8 @@ def refresh_view(view):
         view._attr_version = None
         return
     if base._requires_grad:
-        if view._multi_view is not None and view._grad_fn is not None:
-            raise multi_view_error(view, "its base or another view of its base has been modified inplace")
+        if view._view_lock is not None:
+            raise view_lock_error(view, BASE_MODIFIED)
         from .._views import reader
 
         view._grad_fn = None
@@ -322,6 +332,8 @@ def grad_edge(tensor):
     if tensor._grad_fn is not None:
         return (tensor._grad_fn, tensor._output_nr)
     if tensor._requires_grad:
+        if tensor._view_lock == "no_grad":  # a view made in no_grad mode: its gradient goes nowhere
+            return _NO_EDGE
         acc = tensor._grad_acc
         if acc is None:
             acc = object.__new__(AccumulateGrad)
@@ -347,8 +359,8 @@ def record(grad_name, fn, inputs, tensors, result, saved=()):
     edges = tuple([((t._grad_fn, t._output_nr) if t._grad_fn is not None else grad_edge(t)) if d else _NO_EDGE
                    for t, d in zip(tensors, diff)])
     for t, d in zip(tensors, diff):
-        if d and t._multi_view is not None:
-            _check_multi_view(t)
+        if d and t._view_lock is not None:
+            _check_view_lock(t)
     return _attach(grad_name, fn, inputs, tensors, diff, edges, result, saved)
 
 
@@ -357,15 +369,15 @@ def record_one(grad_name, fn, inputs, tensors, diff, tensor, result, saved=()):
     grad: `diff` is (True,) or marks its place among two operands; `result` is a Tensor."""
     edge = (tensor._grad_fn, tensor._output_nr) if tensor._grad_fn is not None else grad_edge(tensor)
     edges = (edge,) if len(diff) == 1 else (edge, _NO_EDGE) if diff[0] else (_NO_EDGE, edge)
-    if tensor._multi_view is not None:
-        _check_multi_view(tensor)
+    if tensor._view_lock is not None:
+        _check_view_lock(tensor)
     return _attach(grad_name, fn, inputs, tensors, diff, edges, result, saved)
 
 
-def _check_multi_view(view):
+def _check_view_lock(view):
     """Using an output of unbind/split whose base was modified in place since is torch's error."""
     if view._attr_version != view._version:
-        raise multi_view_error(view, "its base or another view of its base has been modified inplace")
+        raise view_lock_error(view, BASE_MODIFIED)
 
 
 def _attach(grad_name, fn, inputs, tensors, diff, edges, result, saved):

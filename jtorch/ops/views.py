@@ -560,7 +560,7 @@ def _multi_views(pieces):
     """Mark the outputs of unbind/split that record autograd: torch forbids modifying them in place."""
     for i, piece in enumerate(pieces):
         if piece._grad_fn is not None:
-            piece._multi_view = i
+            piece._view_lock = i
     return pieces
 
 
