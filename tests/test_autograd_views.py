@@ -281,3 +281,40 @@ def test_views_made_in_no_grad_mode_match_torch(name):
         log.append(NO_GRAD_VIEWS[name](lib, x, y, v))
 
     same(scenario)
+
+
+def test_custom_function_saved_outputs_come_back_as_new_tensors_of_the_node():
+    def scenario(lib, log):
+        seen = {}
+
+        def forward(ctx, a):
+            out = a * 2
+            ctx.save_for_backward(out, a)
+            seen["out"], seen["a"] = out, a
+            return out
+
+        def backward(ctx, g):
+            out, a = ctx.saved_tensors
+            log.append((out is seen["out"], a is seen["a"], out.grad_fn.name(), out.requires_grad, out._version))
+            log.append(out)
+            return g * out
+
+        double = type("Double", (lib.autograd.Function,), {"forward": staticmethod(forward),
+                                                           "backward": staticmethod(backward)})
+        x = lib.tensor([1.0, -2.0, 0.5], requires_grad=True)
+        double.apply(x).sum().backward()
+        log.append(x.grad)
+
+    same(scenario)
+    x = jt.ones(3, requires_grad=True)
+    gc.disable()
+    try:  # the node keeps no reference to its own output
+        out = _double_function(jt).apply(x)
+        ref = weakref.ref(out)
+        loss = out.sum()
+        del out
+        assert ref() is None
+        loss.backward()
+        assert x.grad.tolist() == [2.0, 2.0, 2.0]
+    finally:
+        gc.enable()

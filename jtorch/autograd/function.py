@@ -33,12 +33,18 @@ class FunctionCtx:
         if packed is not None:
             unpack, values = packed
             return tuple(None if v is None else unpack(v) for v in values)
-        outputs = getattr(self, "_saved_outputs", ())
-        for t, version in zip(getattr(self, "_saved", ()), getattr(self, "_saved_versions", ())):
+        saved = getattr(self, "_saved", ())
+        outputs = getattr(self, "_saved_outputs", {})
+        for j, (t, version) in enumerate(zip(saved, getattr(self, "_saved_versions", ()))):
             if t is not None and t._version != version:
-                output = next((i for i, o in enumerate(outputs) if o is t), None)
-                raise modified_error(t, version, None if output is None else (self, output))
-        return getattr(self, "_saved", ())
+                raise modified_error(t, version, (self, outputs[j]) if j in outputs else None)
+        if not outputs:
+            return saved
+        # A saved output comes back as a new tensor with this node as its grad_fn, as in torch.
+        result = list(saved)
+        for j, i in outputs.items():
+            result[j] = _output_alias(saved[j], self, i)
+        return tuple(result)
 
     def mark_dirty(self, *tensors):
         self._dirty = tensors
@@ -166,8 +172,34 @@ class Function(metaclass=FunctionMeta):
                 o._requires_grad = True
                 o._output_nr = i
             wrapped.append(o)
-        ctx._saved_outputs = tuple(wrapped)  # saved outputs: errors name this node as their producer
+        _keep_saved_outputs(ctx, outputs, wrapped)
         return tuple(wrapped) if isinstance(output, tuple) else wrapped[0]
+
+
+def _keep_saved_outputs(ctx, outputs, wrapped):
+    """Saved tensors that are outputs of this node are kept as detached aliases (no
+    reference from the node to its own outputs, so no cycle), remembering their output
+    numbers (`_saved_outputs`: saved position -> output number)."""
+    saved = getattr(ctx, "_saved", ())
+    kept = {}
+    for j, t in enumerate(saved):
+        for i, (o, w) in enumerate(zip(outputs, wrapped)):
+            if t is not None and t is o and w is o and o._grad_fn is ctx:
+                kept[j] = i
+                break
+    if kept:
+        from ..ops.conversion import detach
+
+        ctx._saved = tuple(detach(t) if j in kept else t for j, t in enumerate(saved))
+        ctx._saved_outputs = kept
+
+
+def _output_alias(alias, node, output_nr):
+    from ..ops.conversion import detach
+
+    t = detach(alias)
+    t._grad_fn, t._requires_grad, t._output_nr = node, True, output_nr
+    return t
 
 
 def _defined(cls):
