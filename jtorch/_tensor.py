@@ -29,7 +29,7 @@ DUAL_LEVELS: list = []
 class _Storage:
     """One buffer shared by a base tensor and its views."""
 
-    __slots__ = ("array", "host", "version", "foreign", "device", "__weakref__")
+    __slots__ = ("array", "host", "version", "foreign", "device", "inference", "__weakref__")
 
     def __init__(self, array, device, host=None):
         self.array = array  # the base's jax.Array (None in host mode)
@@ -37,9 +37,10 @@ class _Storage:
         self.version = 0  # every write: views re-read when it moves
         self.foreign = 0  # the writes made through `.data` aliases (see Tensor._family)
         self.device = device
+        self.inference = STATE.inference  # made in inference_mode: its tensors are inference tensors
 
     @property
-    def _version(self) -> int:
+    def _autograd_version(self) -> int:
         """The autograd version of the tensors that are not `.data` aliases."""
         return self.version - self.foreign
 
@@ -55,6 +56,12 @@ class _Storage:
             self.array = array
         else:
             np.copyto(self.host, np.asarray(array), casting="unsafe")
+        if self.inference and not STATE.inference:
+            self.version += 1  # torch writes, then refuses: aliases must see the new value
+            raise RuntimeError(
+                "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get "
+                "a normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more "
+                "details.")
 
     def to_host(self, strides=None) -> np.ndarray:
         """Switch to host mode: from now on the numpy buffer is the value. `strides` (in
@@ -75,6 +82,7 @@ def new_base(array, dtype, device, shape):
     of `shape` (a tuple) and `dtype`."""
     storage = _new(_Storage)
     storage.array, storage.host, storage.version, storage.foreign, storage.device = array, None, 0, 0, device
+    storage.inference = STATE.inference
     t = _new(Tensor)
     t._storage = storage
     t._chain = None
@@ -214,7 +222,7 @@ class Tensor:
                 refresh_view(self)
                 if self._view_lock is not None:  # views of a locked view are locked
                     t._view_lock = 0 if self._view_lock != NO_GRAD_VIEW else NO_GRAD_VIEW
-            t._attr_version = self._version
+            t._attr_version = self._autograd_version
         elif self._requires_grad:
             _lock_no_grad_view(t, self)
         if DUAL_LEVELS:
@@ -418,6 +426,13 @@ class Tensor:
 
     @property
     def _version(self) -> int:
+        """torch's version counter of in-place writes (none for inference tensors)."""
+        if self._storage.inference:
+            raise RuntimeError("Inference tensors do not track version counter.")
+        return self._autograd_version
+
+    @property
+    def _autograd_version(self) -> int:
         family = self._family
         if family is None:
             storage = self._storage
@@ -685,4 +700,4 @@ def _lock_no_grad_view(view, source):
     once its base was) with grad mode enabled."""
     view._requires_grad = True
     view._view_lock = NO_GRAD_VIEW
-    view._attr_version = source._version
+    view._attr_version = source._autograd_version

@@ -22,7 +22,7 @@ class FunctionCtx:
             self._saved, self._saved_versions = (), ()
             return
         self._saved = tuple(tensors)
-        self._saved_versions = tuple(t._version if t is not None else None for t in tensors)
+        self._saved_versions = tuple(t._autograd_version if t is not None else None for t in tensors)
 
     @property
     def saved_tensors(self):
@@ -36,7 +36,7 @@ class FunctionCtx:
         saved = getattr(self, "_saved", ())
         outputs = getattr(self, "_saved_outputs", {})
         for j, (t, version) in enumerate(zip(saved, getattr(self, "_saved_versions", ()))):
-            if t is not None and t._version != version:
+            if t is not None and t._autograd_version != version:
                 raise modified_error(t, version, (self, outputs[j]) if j in outputs else None)
         if not outputs:
             return saved

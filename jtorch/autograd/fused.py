@@ -49,7 +49,7 @@ def try_fused(order, roots, cotangents, retain_graph) -> bool:
         saved = node._saved
         if saved is not None:
             for holder, version, _ in saved:
-                if holder._version != version:
+                if holder._autograd_version != version:
                     return False
         push(node._fn)
         push(node._diff)

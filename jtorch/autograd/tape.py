@@ -69,14 +69,14 @@ class Node:
                 "a second time or if you need to access saved tensors after calling backward."
             )
         for holder, version, output in self._saved or ():
-            if holder._version != version:
+            if holder._autograd_version != version:
                 if output is None:  # an input
                     raise modified_error(holder, version)
                 # one of this node's outputs (kept by its storage only: no reference cycle)
                 shape, dtype = self._out_meta[output]
                 raise RuntimeError(_MODIFIED_ERROR.format(
                     f"{_legacy_type(dtype, holder.device)} [{', '.join(map(str, shape))}]",
-                    f", which is output {output} of {_short_name(self)},", holder._version, version))
+                    f", which is output {output} of {_short_name(self)},", holder._autograd_version, version))
 
     def _saved_inputs(self):
         """The input arrays backward needs; those packed by saved-tensor hooks are unpacked."""
@@ -191,6 +191,10 @@ def _short_name(node) -> str:
     return stripped[:-len("Backward")] if stripped.endswith("Backward") else name
 
 
+_INFERENCE_SAVED_ERROR = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in inference mode in "
+    "computation tracked by autograd. To work around this, you can make a clone to get a normal tensor and use it in "
+    "autograd, or use `torch.no_grad()` instead of `torch.inference_mode()`.")
 _MODIFIED_ERROR = (
     "one of the variables needed for gradient computation has been modified by an inplace operation: [{}]{} is at "
     "version {}; expected version {} instead. Hint: enable anomaly detection to find the operation that failed to "
@@ -207,7 +211,7 @@ def modified_error(tensor, expected, saved_by=None) -> RuntimeError:
         grad_fn = tensor.grad_fn
         producer = "" if grad_fn is None else f", which is output {tensor._output_nr} of {_short_name(grad_fn)},"
     described = f"{_type_string(tensor)} [{', '.join(map(str, tensor._shape))}]"
-    return RuntimeError(_MODIFIED_ERROR.format(described, producer, tensor._version, expected))
+    return RuntimeError(_MODIFIED_ERROR.format(described, producer, tensor._autograd_version, expected))
 
 
 _MULTI_VIEW_ERROR = ("Output {} of {} is a view and {}. This view is the output of a function that returns multiple "
@@ -235,7 +239,7 @@ def refresh_view(view):
     view of it was modified in place since the view's grad_fn was set: the view then
     reads from its base's new history (AsStridedBackward0). A view from unbind/split
     raises instead."""
-    version = view._version
+    version = view._autograd_version
     if view._attr_version == version:
         return
     base = view._base
@@ -376,7 +380,7 @@ def record_one(grad_name, fn, inputs, tensors, diff, tensor, result, saved=()):
 
 def _check_view_lock(view):
     """Using an output of unbind/split whose base was modified in place since is torch's error."""
-    if view._attr_version != view._version:
+    if view._attr_version != view._autograd_version:
         raise view_lock_error(view, BASE_MODIFIED)
 
 
@@ -419,9 +423,11 @@ def _saved_versions(saved, result, multi):
     for t in saved:
         if t is None:
             continue
+        if t._storage.inference:
+            raise RuntimeError(_INFERENCE_SAVED_ERROR)
         output = (next((i for i, o in enumerate(result) if o is t), None) if multi else
                   0 if t is result else None)
-        entries.append((t, t._version, None) if output is None else (t._storage, t._version, output))
+        entries.append((t, t._autograd_version, None) if output is None else (t._storage, t._autograd_version, output))
     return tuple(entries) or None
 
 
@@ -450,7 +456,7 @@ def record_inplace(history, grad_name, fn, inputs, tensors, saved=()):
     record("CopySlices", writer(chain), (old_base, value), (base, result), base)
     target._grad_fn = None
     record("AsStridedBackward0", reader(chain), (base._data,), (base,), target)
-    target._attr_version = target._version
+    target._attr_version = target._autograd_version
     return target
 
 

@@ -126,6 +126,8 @@ def requires_grad_(input, requires_grad=True) -> Tensor:
         )
     if requires_grad and input.dtype.category < _dtype.FLOAT:
         raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+    if requires_grad and input._storage.inference and not STATE.inference:
+        raise RuntimeError("Setting requires_grad=True on inference tensor outside InferenceMode is not allowed.")
     if input.grad_fn is None:
         input._requires_grad = bool(requires_grad)
     return input
@@ -412,7 +414,7 @@ def resize(self, size):
         if memory.shape[0] < offset + n:
             memory = jnp.concatenate([memory, jnp.zeros(offset + n - memory.shape[0], memory.dtype)])
         new = _Storage(memory, self.device)
-        new.version, new.foreign = storage.version, storage.foreign
+        new.version, new.foreign, new.inference = storage.version, storage.foreign, storage.inference
         if offset == 0 and memory.shape[0] == n:
             new.array = memory.reshape(size)
             self._chain = None

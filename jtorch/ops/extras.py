@@ -129,9 +129,10 @@ def is_shared(self):
 
 
 def is_inference(self):
-    """Whether the tensor is an inference tensor (made under inference_mode). Implements
-    `Tensor.is_inference`: jtorch records this only where tensors carry `_inference`."""
-    return bool(self.__dict__.get("_inference", False))
+    """Whether the tensor is an inference tensor: its storage was made under inference_mode
+    (so views of it are too; views of a normal tensor taken there are not). Implements
+    `Tensor.is_inference`."""
+    return self._storage.inference
 
 
 @op(name="is_inference", method=False, out=False)

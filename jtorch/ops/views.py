@@ -285,7 +285,7 @@ def _restride_(self, step, shape, strides, grad_name):
         record(grad_name, reader((step,)), (old,), (self,), self)
         self._output_nr = 0
     if self._attr_version is not None:
-        self._attr_version = self._version
+        self._attr_version = self._autograd_version
     return self
 
 
