@@ -404,6 +404,9 @@ class Tensor:
     def storage_offset(self) -> int:
         return self._offset
 
+    def _is_view(self) -> bool:
+        return self._base is not None
+
     def is_contiguous(self, memory_format=None) -> bool:
         if self._strides is None or 0 in self._shape:
             return True

@@ -318,3 +318,36 @@ def test_custom_function_saved_outputs_come_back_as_new_tensors_of_the_node():
         assert x.grad.tolist() == [2.0, 2.0, 2.0]
     finally:
         gc.enable()
+
+
+def test_backward_from_a_view_made_in_no_grad_mode():
+    def scenario(lib, log):
+        x = lib.ones(3, requires_grad=True)
+        y = x * 1
+        with lib.no_grad():
+            v = y[0:2]
+        v.sum().backward()  # runs; the gradient goes nowhere
+        log.append((v.grad, x.grad))
+        v.backward(lib.ones(2))
+
+    same(scenario)
+
+
+DETACHES = {
+    "detach_of_a_view_is_no_view": lambda lib: (lambda v: (v.detach()._base is None, v.detach()._is_view(),
+                                                           v._is_view()))(lib.ones(3, requires_grad=True)[0:2]),
+    "detach__of_a_view": lambda lib: lib.zeros(3)[0:2].detach_(),
+    "detach__of_a_grad_view": lambda lib: (lib.ones(3, requires_grad=True) * 1)[0:2].detach_(),
+    "detach__of_a_detached_view": lambda lib: lib.ones(3, requires_grad=True)[0:2].detach().detach_(),
+    "detach__of_a_result": lambda lib: (lib.ones(3, requires_grad=True) * 1).detach_(),
+    "parameter_of_a_view": lambda lib: lib.nn.Parameter(lib.ones(4)[0:2])._base is None,
+    "write_through_detached_view": lambda lib: (lambda b: (b[1:3].detach().fill_(5), b))(lib.zeros(4))[1],
+}
+
+
+@pytest.mark.parametrize("name", sorted(DETACHES))
+def test_detach_and_views_match_torch(name):
+    def scenario(lib, log):
+        log.append(DETACHES[name](lib))
+
+    same(scenario)

@@ -26,7 +26,7 @@ def _roots(tensors, grad_tensors, create_graph):
     edges, cotangents = [], []
     for i, (t, g) in enumerate(zip(tensors, grad_tensors)):
         edge = grad_edge(t) if t._requires_grad else None
-        if edge is None:
+        if edge is None or edge[0] is None:  # (None, 0): a view made in no_grad mode
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
         if g is None:
             if t.numel() != 1:

@@ -379,7 +379,8 @@ def record_one(grad_name, fn, inputs, tensors, diff, tensor, result, saved=()):
 
 
 def _check_view_lock(view):
-    """Using an output of unbind/split whose base was modified in place since is torch's error."""
+    """Using a locked view (an output of unbind/split, a view made in no_grad mode) whose
+    base was modified in place since it was made is torch's error."""
     if view._attr_version != view._autograd_version:
         raise view_lock_error(view, BASE_MODIFIED)
 
@@ -427,7 +428,9 @@ def _saved_versions(saved, result, multi):
             raise RuntimeError(_INFERENCE_SAVED_ERROR)
         output = (next((i for i, o in enumerate(result) if o is t), None) if multi else
                   0 if t is result else None)
-        entries.append((t, t._autograd_version, None) if output is None else (t._storage, t._autograd_version, output))
+        # (an output that counts its versions apart, a `.data` alias's view, is held itself)
+        holder = t._storage if output is not None and t._family is None else t
+        entries.append((holder, t._autograd_version, output))
     return tuple(entries) or None
 
 

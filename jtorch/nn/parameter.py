@@ -8,7 +8,7 @@ def _share(cls, data, requires_grad):
     """An instance of `cls` sharing `data`'s storage and layout (no autograd history)."""
     t = object.__new__(cls)
     t._storage, t._chain, t._shape, t.dtype = data._storage, data._chain, data._shape, data.dtype
-    t._strides, t._offset, t._base = data._strides, data._offset, data._base
+    t._strides, t._offset, t._base = data._strides, data._offset, None  # torch: made from data.detach()
     t._grad_fn = None
     t._requires_grad = False
     if requires_grad:

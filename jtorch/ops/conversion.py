@@ -103,7 +103,7 @@ def detach(input) -> Tensor:
     """A tensor sharing storage (and view layout) with `input`, outside the autograd graph."""
     out = object.__new__(Tensor)
     out._storage, out._chain, out._shape, out.dtype = input._storage, input._chain, input._shape, input.dtype
-    out._requires_grad, out._grad_fn, out._base = False, None, input._base
+    out._requires_grad, out._grad_fn, out._base = False, None, None  # not a view, for torch (even of a view)
     out._strides, out._offset = input._strides, input._offset
     if getattr(input, "_is_conj", False):  # torch's detach keeps the conjugate bit
         out._is_conj = True
@@ -113,8 +113,15 @@ def detach(input) -> Tensor:
 
 
 def detach_(input) -> Tensor:
+    if input._base is not None:
+        raise RuntimeError(
+            "Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for "
+            "training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence "
+            "detach_() cannot be called on these gradients. To fix this error, please refer to the "
+            "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
     input._grad_fn = None
     input._requires_grad = False
+    input._attr_version = input._view_lock = None  # out of the graph: nothing to regenerate or refuse
     return input
 
 
