@@ -351,3 +351,33 @@ def test_detach_and_views_match_torch(name):
         log.append(DETACHES[name](lib))
 
     same(scenario)
+
+
+def _hooked(lib, x, y, v):
+    seen = []
+    v.register_hook(lambda g: seen.append(g.sum().item()))
+    y.mul_(3)
+    (v * 1).sum().backward()
+    return seen
+
+
+REGENERATED = {
+    "retain_grad_carries_over": lambda lib, x, y, v: (v.retain_grad(), y.mul_(3), (v * 1).sum().backward(), v.grad),
+    "hooks_of_the_old_grad_fn_are_dropped": _hooked,
+    "printed": lambda lib, x, y, v: (y.mul_(3), repr(v))[1],
+    "base_zeroed_under_no_grad": lambda lib, x, y, v: (_no_grad(lib, y.zero_), (v * 1).sum().backward()),
+    "outer_view_after_inner_view_write": lambda lib, x, y, v: (lambda w: (w[0].mul_(5), (w * w).sum().backward(),
+                                                                          w.grad_fn.name()))(y.view(2, 2))[2],
+}
+
+
+@pytest.mark.parametrize("name", sorted(REGENERATED))
+def test_regenerated_views_keep_what_torch_keeps(name):
+    def scenario(lib, log):
+        x = lib.ones(4, requires_grad=True)
+        y = x * 2
+        v = y[1:3]
+        log.append(REGENERATED[name](lib, x, y, v))
+        log.append(x.grad)
+
+    same(scenario)

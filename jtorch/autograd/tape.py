@@ -8,6 +8,7 @@ cotangents), so gradients of gradients come from the same mechanism.
 from __future__ import annotations
 
 import functools
+import weakref
 
 import jax
 import jax.numpy as jnp
@@ -254,6 +255,8 @@ def refresh_view(view):
         view._grad_fn = None
         record("AsStridedBackward0", reader(view._chain[len(base._chain or ()):]), (base._data,), (base,), view)
         view._output_nr = 0
+        if view._retains_grad:  # retain_grad carries over to the new grad_fn, as in torch
+            view._grad_fn._retained = {0: weakref.ref(view)}
     view._attr_version = version
 
 
