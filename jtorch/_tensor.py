@@ -404,6 +404,10 @@ class Tensor:
     def storage_offset(self) -> int:
         return self._offset
 
+    def _stale_view(self) -> bool:
+        """A view made in grad mode whose base was modified in place since (see refresh_view)."""
+        return self._attr_version != self._autograd_version
+
     def _is_view(self) -> bool:
         return self._base is not None
 

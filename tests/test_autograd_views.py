@@ -381,3 +381,25 @@ def test_regenerated_views_keep_what_torch_keeps(name):
         log.append(x.grad)
 
     same(scenario)
+
+
+def test_views_of_a_view_whose_base_gained_history():
+    """The cached view/index plans must not skip the refresh of a stale view."""
+    def scenario(lib, log):
+        x = lib.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+        plain = lib.zeros(4)
+        plain.stride()  # (jtorch: its layout key now equals the view's below)
+        for _ in range(3):  # plans for the layout of `v` below, made from a plain tensor
+            plain[1:3, ...], plain.view(2, 2)
+        for _ in range(3):
+            buf = lib.zeros(4)
+            v = buf[0:4]
+            buf.mul_(x)  # the base gains history after the view was taken
+            w, u = v[1:3, ...], v.view(2, 2)
+            log.append((w.requires_grad, w.grad_fn.name() if w.grad_fn is not None else None,
+                        u.requires_grad, u.grad_fn.name() if u.grad_fn is not None else None))
+            x.grad = None
+            (w.sum() + u.sum()).backward()
+            log.append(x.grad)
+
+    same(scenario)

@@ -110,8 +110,8 @@ def _plan_key(self, index):
     """A hashable key for a tuple of basic index items (ints, plain slices, None, ...) on a
     tensor that records no autograd, or None where the full path must run (tensors and
     sequences as indices, huge slice bounds that warn, autograd records)."""
-    if self._requires_grad and STATE.enabled:
-        return None
+    if self._requires_grad and STATE.enabled or self._attr_version is not None and self._stale_view():
+        return None  # (a stale view may gain autograd history when it is refreshed)
     items = []
     for item in index:
         kind = type(item)

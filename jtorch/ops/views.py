@@ -99,7 +99,7 @@ def view(self, *shape):
         plan = _VIEW_PLANS.get(key)
     except TypeError:  # unhashable sizes (a list): no plan
         plan = key = None
-    if plan is not None:
+    if plan is not None and not (self._attr_version is not None and self._stale_view()):
         if STATE.enabled and self._requires_grad:
             return make_view(self, plan[0], plan[1], plan[2], self._offset, "ViewBackward0")
         return self._view_through(plan[3], plan[1], plan[2], self._offset, plan[4])
