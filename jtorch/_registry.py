@@ -59,8 +59,12 @@ _SCALARS: dict = {}
 def scalar_array(value, dtype):
     """A cached jax array for a Python scalar cast to `dtype` (jit calls with raw
     Python scalars are slower than with arrays)."""
-    # floats equal as keys only when their bits are: -0.0 and nan by their hex form
-    key = (value if value and value == value or type(value) is not float else value.hex(), type(value), dtype)
+    # floats equal as keys only when their bits are: -0.0 and nan by their hex form (complex: each part's)
+    kind = type(value)
+    if kind is complex:
+        key = (value.real.hex(), value.imag.hex(), kind, dtype)
+    else:
+        key = (value if value and value == value or kind is not float else value.hex(), kind, dtype)
     array = _SCALARS.get(key)
     if array is None:
         if len(_SCALARS) > 4096:
@@ -433,8 +437,9 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
 
         def scalar_entry(a, b, tensor, value):
             """fast_entry for a tensor and a Python scalar, plus the scalar as an array; cached
-            by value unless it is 0 or nan (-0.0 would share 0.0's key, nan matches no key)."""
-            cacheable = value and value == value
+            by value unless it is 0, nan or complex (-0.0 would share 0.0's key, as a complex
+            with a -0.0 part would; nan matches no key)."""
+            cacheable = value and value == value and value.__class__ is not complex
             if cacheable:
                 key = (tensor.dtype, tensor._shape == (), value, value.__class__, tensor is a)
                 entry = scalar_entries.get(key)

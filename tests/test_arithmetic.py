@@ -525,3 +525,17 @@ def test_inplace_keeps_identity_and_views():
     x -= 1
     x //= 2
     assert id(x) == before and x.tolist() == [0, 1, 2]
+
+
+def test_python_scalars_differing_only_in_a_zero_sign_are_not_confused():
+    """Scalar operands are cached by value: -0.0 and 0.0 (also as a complex part) are equal
+    as Python numbers but give different results."""
+    scalars = [complex(-0.0, 1.0), 1j, complex(1.0, -0.0), complex(1.0, 0.0), -0.0, 0.0, 1.0, -1.0]
+    for name in ("mul", "add", "sub", "div"):
+        for dtype in ("complex64", "float32"):
+            for s in scalars:
+                if dtype == "float32" and isinstance(s, complex):
+                    continue
+                t = getattr(torch, name)(torch.tensor([0.0, -1.0, 2.0], dtype=getattr(torch, dtype)), s)
+                j = getattr(jt, name)(jt.tensor([0.0, -1.0, 2.0], dtype=getattr(jt, dtype)), s)
+                assert [repr(v) for v in j.tolist()] == [repr(v) for v in t.tolist()], (name, dtype, s)
