@@ -695,10 +695,7 @@ class UntypedStorage:
 
 # Last: the autograd package imports this module.
 from .autograd.grad_mode import STATE  # noqa: E402
-from .autograd.tape import refresh_view  # noqa: E402
-
-
-NO_GRAD_VIEW = "no_grad"  # Tensor._view_lock of a view made in no_grad mode
+from .autograd.tape import NO_GRAD_VIEW, refresh_view  # noqa: E402
 
 
 def _lock_no_grad_view(view, source):

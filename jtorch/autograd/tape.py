@@ -74,9 +74,11 @@ class Node:
                 if output is None:  # an input
                     raise modified_error(holder, version)
                 # one of this node's outputs (kept by its storage only: no reference cycle)
+                from ..ops.conversion import legacy_type_name
+
                 shape, dtype = self._out_meta[output]
                 raise RuntimeError(_MODIFIED_ERROR.format(
-                    f"{_legacy_type(dtype, holder.device)} [{', '.join(map(str, shape))}]",
+                    f"{legacy_type_name(dtype, holder.device)} [{', '.join(map(str, shape))}]",
                     f", which is output {output} of {_short_name(self)},", holder._autograd_version, version))
 
     def _saved_inputs(self):
@@ -175,12 +177,6 @@ def _type_string(t):
     return t.type()
 
 
-def _legacy_type(dtype, device) -> str:
-    from ..ops.conversion import _TYPE_NAMES
-
-    return f"torch.{'cuda.' if device.type == 'cuda' else ''}{_TYPE_NAMES[dtype.name]}Tensor"
-
-
 _CPP_NODES = ("CopySlices", "AccumulateGrad", "CopyBackwards")  # nodes torch names by their C++ class
 
 
@@ -223,6 +219,7 @@ _NO_GRAD_VIEW_ERROR = (
     "error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both "
     "inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the "
     "inplace to be tracked).")
+NO_GRAD_VIEW = "no_grad"  # Tensor._view_lock of a view made in no_grad mode
 MODIFIED_ITSELF = "is being modified inplace"
 BASE_MODIFIED = "its base or another view of its base has been modified inplace"
 
@@ -230,7 +227,7 @@ BASE_MODIFIED = "its base or another view of its base has been modified inplace"
 def view_lock_error(view, what) -> RuntimeError:
     """torch's refusal to modify a locked view (`Tensor._view_lock`) in place, or to use it
     once its base was modified: `what` is MODIFIED_ITSELF or BASE_MODIFIED."""
-    if view._view_lock == "no_grad":
+    if view._view_lock == NO_GRAD_VIEW:
         return RuntimeError(_NO_GRAD_VIEW_ERROR.format(what))
     return RuntimeError(_MULTI_VIEW_ERROR.format(view._view_lock, _short_name(view._grad_fn), what))
 
@@ -339,7 +336,7 @@ def grad_edge(tensor):
     if tensor._grad_fn is not None:
         return (tensor._grad_fn, tensor._output_nr)
     if tensor._requires_grad:
-        if tensor._view_lock == "no_grad":  # a view made in no_grad mode: its gradient goes nowhere
+        if tensor._view_lock == NO_GRAD_VIEW:  # a view made in no_grad mode: its gradient goes nowhere
             return _NO_EDGE
         acc = tensor._grad_acc
         if acc is None:

@@ -222,10 +222,15 @@ def cuda(input, device=None, non_blocking=False, memory_format=None) -> Tensor:
     return to(input, device)
 
 
+def legacy_type_name(dtype, device) -> str:
+    """torch's legacy type string of a tensor of `dtype` on `device`: torch.FloatTensor, torch.cuda.LongTensor."""
+    return f"torch.{'cuda.' if device.type == 'cuda' else ''}{_TYPE_NAMES[dtype.name]}Tensor"
+
+
 def type_(input, dtype=None, non_blocking=False, **kwargs):
     """Tensor.type(): the type string (`torch.FloatTensor`) or a cast."""
     if dtype is None:
-        return f"torch.{'cuda.' if input.is_cuda else ''}{_TYPE_NAMES[input.dtype.name]}Tensor"
+        return legacy_type_name(input.dtype, input.device)
     if isinstance(dtype, str):
         prefix, _, kind = dtype.rpartition(".")
         dtypes = {f"{name}Tensor": getattr(_dtype, key) for key, name in _TYPE_NAMES.items()}
