@@ -19,7 +19,7 @@ import jax
 import numpy as np
 
 from . import _device, _dtype
-from ._views import extend, reader, writer
+from ._views import ViewPlan, extend, reader, writer
 
 # The open forward-AD dual levels (autograd.forward_ad); empty, so falsy, when none is:
 # the view constructors below and the op paths in _registry test it once.
@@ -229,38 +229,44 @@ class Tensor:
             _view_tangent(self, t, (step,))
         return t
 
-    def _view_through(self, steps, shape, strides, offset, read=None):
-        """A tensor aliasing self's storage, read through self's chain plus `steps` (a
-        cached view plan: the steps, shape and strides one basic index gave before).
-        `read` is the plan's compiled reader of `steps`, used when self is a base."""
-        t = object.__new__(Tensor)
+    def _view_through(self, steps, shape, strides, offset):
+        """A tensor aliasing self's storage at `offset`, read through self's chain plus
+        `steps`, made as `_planned_view` makes it (no autograd record)."""
+        return self._planned_view(ViewPlan(steps, tuple(shape), tuple(strides), offset - self._offset, reader(steps)))
+
+    def _planned_view(self, plan):
+        """The view of self that `plan` (a `_views.ViewPlan` of self's layout) describes.
+        The hot path of cached views and basic indices, for views that record no autograd."""
+        t = _new(Tensor)
+        storage = t._storage = self._storage
         chain = self._chain
-        storage = self._storage
-        if chain is None:
-            chain = steps
-            if read is not None:
-                t._reader = (chain, read)
+        if chain is None:  # (a base: offset 0)
+            t._chain = plan.steps
+            t._reader = plan.pair
+            t._base = self
+            offset = plan.offset
         else:
-            for step in steps:
+            for step in plan.steps:
                 chain = extend(chain, step)
-        t._storage = storage
-        t._chain = chain
-        t._shape = shape
-        t._strides = strides
-        t._offset = offset
+            t._chain = chain
+            t._base = self if self._base is None else self._base
+            offset = self._offset + plan.offset
+        t._shape = plan.shape
+        t._strides = plan.strides
+        if offset:
+            t._offset = offset
         t.dtype = self.dtype
         t._requires_grad = False
         t._grad_fn = None
-        t._base = self if self._base is None else self._base
         family = self._family
         if family is not None:
             t._family = family
-        if STATE.enabled:  # (a plan is used only for views that record no autograd)
+        if STATE.enabled:
             t._attr_version = storage.version - storage.foreign if family is None else family[0]
         elif self._requires_grad:
             _lock_no_grad_view(t, self)
         if DUAL_LEVELS:
-            _view_tangent(self, t, steps)
+            _view_tangent(self, t, plan.steps)
         return t
 
     def __init__(self, *args, **kwargs):

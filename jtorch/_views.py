@@ -340,6 +340,20 @@ def memory_order(shape, strides):
     return tuple(ordered) + tuple(d for d in range(len(shape)) if shape[d] < 2)
 
 
+class ViewPlan:
+    """A view that a view op or a basic index made before on one layout, kept to make
+    the same view again without recomputing it: the steps, shape, strides and offset
+    delta it gave, and `pair`, (steps, compiled reader), which becomes the `_reader` of
+    the views made from a base tensor. `hits` counts the uses."""
+
+    __slots__ = ("steps", "shape", "strides", "offset", "pair", "hits")
+
+    def __init__(self, steps, shape, strides, offset, read):
+        self.steps, self.shape, self.strides, self.offset = steps, shape, strides, offset
+        self.pair = (steps, read)
+        self.hits = 0
+
+
 def extend(chain: tuple, step: Step) -> tuple:
     """`chain` followed by `step`, merging consecutive reshapes to keep chains short."""
     if chain and isinstance(step, Reshape) and isinstance(chain[-1], Reshape):

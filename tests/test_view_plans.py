@@ -90,4 +90,4 @@ def test_often_used_index_plans_compile_their_index_in(monkeypatch):
             np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
     key = indexing._plan_key(ours, (slice(1, None), 2))
     plan = indexing._INDEX_PLANS[key]
-    assert plan[5] >= 3 and not isinstance(plan[4], functools.partial)
+    assert plan.hits >= 3 and not isinstance(plan.pair[1], functools.partial)

@@ -28,7 +28,7 @@ import numpy as np
 from .. import _device, _dtype
 from .._registry import check_inplace_allowed, scalar_array, type_name
 from .._tensor import Tensor
-from .._views import reader, specialized_reader
+from .._views import ViewPlan, reader, specialized_reader
 from ..autograd.grad_mode import STATE
 from ..autograd.tape import capture_history, record, record_inplace
 from . import views
@@ -66,10 +66,10 @@ def getitem(self, index):
     if plan_key is not None:
         plan = _INDEX_PLANS.get(plan_key)
         if plan is not None:  # hot path: a basic index seen before on this layout
-            hits = plan[5] = plan[5] + 1
+            hits = plan.hits = plan.hits + 1
             if hits == _SPECIALIZE_AFTER:
-                plan[4] = specialized_reader(plan[0])
-            return self._view_through(plan[0], plan[1], plan[2], self._offset + plan[3], plan[4])
+                plan.pair = (plan.steps, specialized_reader(plan.steps))
+            return self._planned_view(plan)
     # A lone int, slice, None or `...` takes torch's shortcut, which differs from the
     # tuple path in a few messages and in slicing a whole dim (a view, not an alias).
     if _is_int(index):
@@ -87,8 +87,8 @@ def getitem(self, index):
         if plan_key is not None and self._chain is None and view._storage is self._storage:
             if len(_INDEX_PLANS) > 4096:
                 _INDEX_PLANS.clear()
-            _INDEX_PLANS[plan_key] = [view._chain, view._shape, view._strides, view._offset - self._offset,
-                                      reader(view._chain), 0]
+            _INDEX_PLANS[plan_key] = ViewPlan(view._chain, view._shape, view._strides, view._offset,
+                                              reader(view._chain))
         return view
     slots, arrays = _check_advanced(view, advanced)
     fn = _gatherer(slots)
@@ -99,7 +99,7 @@ def getitem(self, index):
     return out
 
 
-_INDEX_PLANS: dict = {}  # (shape, strides, index key) -> [view steps, shape, strides, offset delta, reader, hits]
+_INDEX_PLANS: dict = {}  # (shape, strides, index key) -> its _views.ViewPlan
 # A plan's reader starts as the one shared by every index of its structure (x[:, 0],
 # x[:, 1], ... compile once); after this many hits it gets its own, with the index
 # compiled in, which is a little faster per call (a loop over columns compiles nothing).
@@ -108,26 +108,27 @@ _SPECIALIZE_AFTER = 16
 
 def _plan_key(self, index):
     """A hashable key for a tuple of basic index items (ints, plain slices, None, ...) on a
-    tensor that records no autograd, or None where the full path must run (tensors and
-    sequences as indices, huge slice bounds that warn, autograd records)."""
+    tensor that records no autograd: (shape, strides, one entry per item), or None where the
+    full path must run (tensors and sequences as indices, huge slice bounds that warn,
+    autograd records)."""
     if self._requires_grad and STATE.enabled or self._attr_version is not None and self._stale_view():
         return None  # (a stale view may gain autograd history when it is refreshed)
-    items = []
+    key = [self._shape, self._strides]
     for item in index:
-        kind = type(item)
+        kind = item.__class__
         if kind is slice:
             start, stop, step = item.start, item.stop, item.step
             if start is None and stop is None and step is None:
-                items.append(_WHOLE)
+                key.append(_WHOLE)
             elif _small_bound(start) and _small_bound(stop) and _small_bound(step):
-                items.append((start, stop, step))
+                key.append((start, stop, step))
             else:
                 return None
         elif kind is int or item is None or item is Ellipsis:
-            items.append(item)
+            key.append(item)
         else:
             return None
-    return self._shape, self._strides, tuple(items)
+    return tuple(key)
 
 
 def _small_bound(bound) -> bool:
@@ -135,7 +136,7 @@ def _small_bound(bound) -> bool:
 
 
 _PLAN_BOUND = 2 ** 62
-_WHOLE = (None, None, None)  # the key of `:`
+_WHOLE = ":"  # the key of a whole slice (no index item is a string: its hash is cached)
 
 
 def setitem(self, index, value):

@@ -13,7 +13,7 @@ import jax
 from .. import _dtype
 from .._tensor import Tensor, contiguous_strides
 from .._views import (AsStrided, BitCast, Diagonal, Expand, ImagPart, Permute, RealPart, Reshape, Select, Slice,
-                      Step, Unfold, extend, reader)
+                      Step, Unfold, ViewPlan, extend, reader)
 from .._registry import apply_fn, check_inplace_allowed, type_name
 from ..autograd.grad_mode import STATE
 from ..autograd.tape import record
@@ -89,7 +89,7 @@ def view_strides(old_shape, old_strides, new_shape):
 
 
 # ----------------------------------------------------------------- reshaping
-_VIEW_PLANS: dict = {}  # (shape, strides, requested sizes) -> (Reshape step, shape, strides, (step,), its reader)
+_VIEW_PLANS: dict = {}  # (shape, strides, requested sizes) -> its _views.ViewPlan
 
 
 def view(self, *shape):
@@ -99,10 +99,10 @@ def view(self, *shape):
         plan = _VIEW_PLANS.get(key)
     except TypeError:  # unhashable sizes (a list): no plan
         plan = key = None
-    if plan is not None and not (self._attr_version is not None and self._stale_view()):
-        if STATE.enabled and self._requires_grad:
-            return make_view(self, plan[0], plan[1], plan[2], self._offset, "ViewBackward0")
-        return self._view_through(plan[3], plan[1], plan[2], self._offset, plan[4])
+    if plan is not None and (self._attr_version is None or not self._stale_view()):
+        if self._requires_grad and STATE.enabled:
+            return make_view(self, plan.steps[0], plan.shape, plan.strides, self._offset, "ViewBackward0")
+        return self._planned_view(plan)
     if len(shape) == 1 and isinstance(shape[0], _dtype.dtype):
         return _view_dtype(self, shape[0])
     requested = shape
@@ -117,7 +117,7 @@ def view(self, *shape):
     if key is not None and all(type(size) is int for size in requested):
         if len(_VIEW_PLANS) > 4096:
             _VIEW_PLANS.clear()
-        _VIEW_PLANS[key] = (step, shape, strides, (step,), reader((step,)))
+        _VIEW_PLANS[key] = ViewPlan((step,), shape, strides, 0, reader((step,)))
     return make_view(self, step, shape, strides, self._offset, "ViewBackward0")
 
 
