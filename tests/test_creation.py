@@ -591,6 +591,16 @@ def test_complex_linspace_matches_exactly(start, end, steps, dtype):
     check(lambda m: m.linspace(start, end, steps, dtype=dt(m, dtype)))
 
 
+@pytest.mark.parametrize("name", ["linspace", "logspace"])
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "bool", "float16", "int64"])  # (complex logspace: last bits differ)
+@pytest.mark.parametrize("bounds", [(0.0, -1.0), (300.0, 1.0), (-1e20, 5.0), (float("nan"), 1.0)])
+@pytest.mark.parametrize("steps", [0, 1, 2])
+def test_space_bounds_checked_only_when_used(name, dtype, bounds, steps):
+    """torch checks that start and end fit the dtype only where it computes values: not
+    for zero steps (found by the thorough profile: logspace(0., -1., 0, dtype=uint8))."""
+    check(lambda m: getattr(m, name)(*bounds, steps, dtype=dt(m, dtype)))
+
+
 @given(start=st.floats(-6, 6), end=st.floats(-6, 6), steps=st.integers(0, 60), base=st.sampled_from([10.0, 2.0, 2.5]),
        dtype=st.sampled_from([None] + FLOAT_DTYPES + INT_DTYPES))
 def test_logspace_matches_exactly(start, end, steps, base, dtype):

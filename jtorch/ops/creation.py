@@ -939,6 +939,8 @@ def linspace(start, end, steps=_MISSING, *, out=None, dtype=None, layout=None, d
              requires_grad=False) -> Tensor:
     """`steps` values evenly spaced from `start` to `end` inclusive. Implements `torch.linspace`."""
     start, end, steps, dtype = _space_args("linspace", start, end, steps, out, dtype)
+    if steps == 0:  # torch checks no bound then
+        return _host_result("linspace", np.zeros(0, dtype.np), dtype, device, requires_grad, out)
     if steps == 1:
         return _fill("linspace", (1,), start, dtype, device, requires_grad, out)
     if steps > 1 and dtype is _dtype.bool:
@@ -949,7 +951,7 @@ def linspace(start, end, steps=_MISSING, *, out=None, dtype=None, layout=None, d
         values = (_real_linspace(start.real, end.real, steps, real)
                   + 1j * _real_linspace(start.imag, end.imag, steps, real)).astype(dtype.np)
     else:
-        values = _real_linspace(start, end, steps, dtype) if steps else np.zeros(0, dtype.np)
+        values = _real_linspace(start, end, steps, dtype)
     return _host_result("linspace", values, dtype, device, requires_grad, out)
 
 
@@ -961,6 +963,8 @@ def logspace(start, end, steps=_MISSING, base=10.0, *, out=None, dtype=None, lay
     Differences from torch: complex results may differ from torch's in the last bits."""
     start, end, steps, dtype = _space_args("logspace", start, end, steps, out, dtype)
     base = float(scalar_arg("logspace", "base", 4, base))
+    if steps == 0:  # torch checks no bound then
+        return _host_result("logspace", np.zeros(0, dtype.np), dtype, device, requires_grad, out)
     with np.errstate(all="ignore"):
         if steps == 1:
             value = np.power(complex(base) if dtype.is_complex else base,
@@ -983,7 +987,7 @@ def logspace(start, end, steps=_MISSING, base=10.0, *, out=None, dtype=None, lay
             exponents = np.where(low, np.float64(first) + step * index, np.float64(last) - step * (steps - 1 - index))
             powers = np.array([_libm_pow(base, e) for e in exponents.tolist()], np.float64)
             values = _cast_int(powers, dtype) if dtype.category == INT else cast_float(powers, dtype)
-    return _host_result("logspace", values if steps else np.zeros(0, dtype.np), dtype, device, requires_grad, out)
+    return _host_result("logspace", values, dtype, device, requires_grad, out)
 
 
 def _libm_pow(base: float, exponent: float) -> float:
