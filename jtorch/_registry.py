@@ -23,7 +23,8 @@ from ._tensor import DUAL_LEVELS, Tensor, new_base
 from ._views import non_overlapping_and_dense
 from .autograd.grad_mode import STATE
 from .autograd import forward_ad
-from .autograd.tape import MODIFIED_ITSELF, capture_history, record, record_inplace, record_one, view_lock_error
+from .autograd.tape import (MODIFIED_ITSELF, capture_history, record, record_inplace, record_one, refresh_view,
+                            view_lock_error)
 
 OP_TABLE: dict = {}
 
@@ -118,8 +119,10 @@ def type_name(d: _dtype.dtype) -> str:
 def check_inplace_allowed(target: Tensor):
     if not STATE.enabled:
         return
-    if target._view_lock is not None and target._requires_grad:
-        raise view_lock_error(target, MODIFIED_ITSELF)
+    if target._view_lock is not None:
+        refresh_view(target, use=False)  # (its requires_grad follows its base's)
+        if target._requires_grad:
+            raise view_lock_error(target, MODIFIED_ITSELF)
     base = target._base
     if base is not None:  # torch: a view that requires grad, of a base that is a leaf
         if (target._requires_grad or base._requires_grad) and base.grad_fn is None:

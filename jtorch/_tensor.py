@@ -177,9 +177,11 @@ class Tensor:
     _family = None
     # A view made in grad mode: the autograd version at which its grad_fn was last set.
     # When the base (or another view) is modified in place since, torch regenerates it.
+    # (A locked view's: the version it was made at.)
     _attr_version = None
-    # Views torch forbids to modify in place (under autograd): an output of unbind/split
-    # (its output number), or a view made in no_grad mode of a tensor requiring grad (NO_GRAD_VIEW).
+    # Views torch forbids to modify in place under autograd: an output of unbind/split
+    # (its output number, or MULTI_OUTPUT_VIEW), a view made in no_grad or inference mode
+    # (NO_GRAD_VIEW, INFERENCE_VIEW); see autograd.tape.view_lock_error.
     _view_lock = None
     _is_conj = False  # torch's conjugate bit (set by conj() on complex views)
     is_sparse = False
@@ -220,10 +222,11 @@ class Tensor:
         if STATE.enabled:
             if self._attr_version is not None:
                 refresh_view(self)
-                if self._view_lock is not None:  # views of a locked view are locked
-                    t._view_lock = 0 if self._view_lock != NO_GRAD_VIEW else NO_GRAD_VIEW
+                lock = self._view_lock
+                if lock is not None:  # views of a locked view are locked (output 0 of their own node)
+                    t._view_lock = 0 if lock.__class__ is int else lock
             t._attr_version = self._autograd_version
-        elif self._requires_grad:
+        else:
             _lock_no_grad_view(t, self)
         if DUAL_LEVELS:
             _view_tangent(self, t, (step,))
@@ -263,7 +266,7 @@ class Tensor:
             t._family = family
         if STATE.enabled:
             t._attr_version = storage.version - storage.foreign if family is None else family[0]
-        elif self._requires_grad:
+        else:
             _lock_no_grad_view(t, self)
         if DUAL_LEVELS:
             _view_tangent(self, t, plan.steps)
@@ -289,8 +292,8 @@ class Tensor:
         if self._cache_version == storage.version and storage.host is None:
             return self._cache
         attr_version = self._attr_version
-        if attr_version is not None and attr_version != storage.version - storage.foreign and self._view_lock is None:
-            refresh_view(self)  # (a multi-output view raises only where torch reads its grad_fn)
+        if attr_version is not None and attr_version != storage.version - storage.foreign:
+            refresh_view(self, use=False)  # (a locked view raises only where autograd uses it)
         chain, cached = self._chain, self._reader
         if cached is not None and cached[0] is chain:
             read = cached[1]
@@ -701,13 +704,13 @@ class UntypedStorage:
 
 # Last: the autograd package imports this module.
 from .autograd.grad_mode import STATE  # noqa: E402
-from .autograd.tape import NO_GRAD_VIEW, refresh_view  # noqa: E402
+from .autograd.tape import INFERENCE_VIEW, NO_GRAD_VIEW, refresh_view  # noqa: E402
 
 
 def _lock_no_grad_view(view, source):
-    """torch's view made in no_grad mode of a tensor that requires grad: it requires grad
-    too, as a leaf whose gradient goes nowhere, and may not be modified in place (nor used
-    once its base was) with grad mode enabled."""
-    view._requires_grad = True
-    view._view_lock = NO_GRAD_VIEW
+    """torch's view made in no_grad (or inference) mode: with grad mode enabled it may not
+    be modified in place by an op that records, nor used once its base was. A view of a
+    tensor that requires grad requires grad too, as a leaf whose gradient goes nowhere."""
+    view._requires_grad = source._requires_grad
+    view._view_lock = INFERENCE_VIEW if STATE.inference else NO_GRAD_VIEW
     view._attr_version = source._autograd_version

@@ -403,3 +403,52 @@ def test_views_of_a_view_whose_base_gained_history():
             log.append(x.grad)
 
     same(scenario)
+
+
+LOCKED_MAKERS = {  # views torch locks (its CreationMeta other than DEFAULT) and some it does not
+    "select": lambda t: t[0],
+    "select_cached_plan": lambda t: [t[0] for _ in range(3)][-1],  # (jtorch reuses an index plan)
+    "unbind": lambda t: t.unbind()[0],
+    "split": lambda t: t.split(1)[1],
+    "split_sizes": lambda t: t.split([1, 1])[0],
+    "chunk": lambda t: t.chunk(2)[1],
+    "tensor_split": lambda t: t.tensor_split(2)[0][0],
+    "view_of_unbind": lambda t: t.unbind()[0][::1],
+}
+LOCKED_USES = {
+    "mul_by_grad_tensor": lambda lib, x, v, w: v.mul_(w),
+    "add_scalar": lambda lib, x, v, w: v.add_(1),
+    "copy_from_grad_tensor": lambda lib, x, v, w: v.copy_(w),
+    "setitem_grad_tensor": lambda lib, x, v, w: v.__setitem__(slice(None), w),
+    "zero_": lambda lib, x, v, w: v.zero_(),
+    "base_mul_by_grad_then_grad_fn": lambda lib, x, v, w: (x.mul_(w[0]), _grad_fn_name(v)),
+    "base_mul_by_grad_then_used": lambda lib, x, v, w: (x.mul_(w[0]), v * 2),
+    "base_mul_by_grad_then_used_with_grad": lambda lib, x, v, w: (x.mul_(w[0]), v * w),
+    "base_mul_by_grad_then_requires_grad": lambda lib, x, v, w: (x.mul_(w[0]), v.requires_grad),
+    "base_add_then_grad_fn": lambda lib, x, v, w: (x.add_(1), _grad_fn_name(v), v * w),
+    "view_of_it_mul_by_grad": lambda lib, x, v, w: v.unsqueeze(0).mul_(w),
+}
+
+
+def _grad_fn_name(t):
+    return None if t.grad_fn is None else t.grad_fn.name()
+
+
+@pytest.mark.parametrize("mode", ["grad", "no_grad", "inference_mode"])
+@pytest.mark.parametrize("use", sorted(LOCKED_USES))
+@pytest.mark.parametrize("make", sorted(LOCKED_MAKERS))
+def test_locked_views_of_tensors_without_grad_match_torch(make, use, mode):
+    """torch locks views made in no_grad or inference mode, and outputs of unbind/split
+    made in grad mode, even of a tensor that does not require grad: with grad mode on, an
+    op that records may not modify them in place, and once their base gained history,
+    reading their grad_fn or using them under autograd is an error."""
+    def scenario(lib, log):
+        x, w = lib.ones(2, 3), lib.full((3,), 2.0, requires_grad=True)
+        context = {"grad": lib.enable_grad, "no_grad": lib.no_grad, "inference_mode": lib.inference_mode}[mode]
+        with context():
+            v = LOCKED_MAKERS[make](x)
+        log.append((v.requires_grad, _grad_fn_name(v)))
+        log.append(LOCKED_USES[use](lib, x, v, w))
+        log.extend([v, x])
+
+    same(scenario)

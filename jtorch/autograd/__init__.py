@@ -110,8 +110,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
 
 # ----------------------------------------------------------------- Tensor properties
 def _get_requires_grad(self):
-    if self._attr_version is not None and self._view_lock is None:
-        refresh_view(self)  # a view whose base gained history since requires grad now
+    if self._attr_version is not None:
+        refresh_view(self, use=False)  # a view whose base gained history since requires grad now
     return self._requires_grad
 
 

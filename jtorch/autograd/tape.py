@@ -211,15 +211,19 @@ def modified_error(tensor, expected, saved_by=None) -> RuntimeError:
     return RuntimeError(_MODIFIED_ERROR.format(described, producer, tensor._autograd_version, expected))
 
 
-_MULTI_VIEW_ERROR = ("Output {} of {} is a view and {}. This view is the output of a function that returns multiple "
-                     "views. Such functions do not allow the output views to be modified inplace. You should replace "
-                     "the inplace operation by an out-of-place one.")
-_NO_GRAD_VIEW_ERROR = (
-    "A view was created in no_grad mode and {} with grad mode enabled. Given that this use case is ambiguous and "
-    "error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace either both "
-    "inside the no_grad block (if you don't want the inplace to be tracked) or both outside (if you want the "
-    "inplace to be tracked).")
-NO_GRAD_VIEW = "no_grad"  # Tensor._view_lock of a view made in no_grad mode
+_MULTI_VIEW_ADVICE = ("This view is the output of a function that returns multiple views. Such functions do not "
+                      "allow the output views to be modified inplace. You should replace the inplace operation by an "
+                      "out-of-place one.")
+_NO_GRAD_ADVICE = (
+    "Given that this use case is ambiguous and error-prone, it is forbidden. You can clarify your code by moving both "
+    "the view and the inplace either both inside the {} block (if you don't want the inplace to be tracked) or both "
+    "outside (if you want the inplace to be tracked).")
+# Tensor._view_lock: views torch forbids to modify in place under autograd (its CreationMeta
+# other than DEFAULT), besides an output number for an output of unbind/split that records:
+NO_GRAD_VIEW = "no_grad"  # made in no_grad mode
+INFERENCE_VIEW = "inference_mode"  # made in inference mode (of a normal tensor)
+MULTI_OUTPUT_VIEW = "multi_output"  # an output of unbind/split made in grad mode of a tensor without grad
+_NO_GRAD_LOCKS = (NO_GRAD_VIEW, INFERENCE_VIEW)
 MODIFIED_ITSELF = "is being modified inplace"
 BASE_MODIFIED = "its base or another view of its base has been modified inplace"
 
@@ -227,16 +231,25 @@ BASE_MODIFIED = "its base or another view of its base has been modified inplace"
 def view_lock_error(view, what) -> RuntimeError:
     """torch's refusal to modify a locked view (`Tensor._view_lock`) in place, or to use it
     once its base was modified: `what` is MODIFIED_ITSELF or BASE_MODIFIED."""
-    if view._view_lock == NO_GRAD_VIEW:
-        return RuntimeError(_NO_GRAD_VIEW_ERROR.format(what))
-    return RuntimeError(_MULTI_VIEW_ERROR.format(view._view_lock, _short_name(view._grad_fn), what))
+    lock = view._view_lock
+    if lock == NO_GRAD_VIEW:
+        return RuntimeError(f"A view was created in no_grad mode and {what} with grad mode enabled. "
+                            + _NO_GRAD_ADVICE.format("no_grad"))
+    if lock == INFERENCE_VIEW:
+        return RuntimeError(f"A view was created in inference mode and {what} in normal mode. "
+                            + _NO_GRAD_ADVICE.format("inference_mode"))
+    if lock == MULTI_OUTPUT_VIEW:
+        return RuntimeError(f"A view was created in no_grad mode and {what} with grad mode enabled. "
+                            + _MULTI_VIEW_ADVICE)
+    return RuntimeError(f"Output {lock} of {_short_name(view._grad_fn)} is a view and {what}. " + _MULTI_VIEW_ADVICE)
 
 
-def refresh_view(view):
+def refresh_view(view, use=True):
     """torch regenerates the grad_fn of a view made in grad mode when its base or another
     view of it was modified in place since the view's grad_fn was set: the view then
-    reads from its base's new history (AsStridedBackward0). A view from unbind/split
-    raises instead."""
+    reads from its base's new history (AsStridedBackward0). A locked view (see
+    `view_lock_error`) is not regenerated: it requires grad once its base does, and
+    raises where autograd uses it (`use`: reading its grad_fn, recording an op on it)."""
     version = view._autograd_version
     if view._attr_version == version:
         return
@@ -246,7 +259,10 @@ def refresh_view(view):
         return
     if base._requires_grad:
         if view._view_lock is not None:
-            raise view_lock_error(view, BASE_MODIFIED)
+            if use:
+                raise view_lock_error(view, BASE_MODIFIED)
+            view._requires_grad = True
+            return
         from .._views import reader
 
         view._grad_fn = None
@@ -336,7 +352,7 @@ def grad_edge(tensor):
     if tensor._grad_fn is not None:
         return (tensor._grad_fn, tensor._output_nr)
     if tensor._requires_grad:
-        if tensor._view_lock == NO_GRAD_VIEW:  # a view made in no_grad mode: its gradient goes nowhere
+        if tensor._view_lock in _NO_GRAD_LOCKS:  # a view made in no_grad mode: its gradient goes nowhere
             return _NO_EDGE
         acc = tensor._grad_acc
         if acc is None:
@@ -435,7 +451,10 @@ def _saved_versions(saved, result, multi):
 
 
 def capture_history(target):
-    """What `record_inplace` needs to know about `target` before it is overwritten."""
+    """What `record_inplace` needs to know about `target` before it is overwritten. (An op
+    that records may not modify a locked view: torch's check_inplace.)"""
+    if target._view_lock is not None:
+        raise view_lock_error(target, MODIFIED_ITSELF)
     return target, (target._base._data if target._base is not None else None)
 
 

@@ -111,8 +111,9 @@ def _plan_key(self, index):
     tensor that records no autograd: (shape, strides, one entry per item), or None where the
     full path must run (tensors and sequences as indices, huge slice bounds that warn,
     autograd records)."""
-    if self._requires_grad and STATE.enabled or self._attr_version is not None and self._stale_view():
-        return None  # (a stale view may gain autograd history when it is refreshed)
+    if self._requires_grad and STATE.enabled or self._attr_version is not None and (
+            self._view_lock is not None or self._stale_view()):
+        return None  # (a stale view may gain autograd history when it is refreshed; a locked view locks its views)
     key = [self._shape, self._strides]
     for item in index:
         kind = item.__class__

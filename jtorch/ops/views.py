@@ -16,7 +16,7 @@ from .._views import (AsStrided, BitCast, Diagonal, Expand, ImagPart, Permute, R
                       Step, Unfold, ViewPlan, extend, reader)
 from .._registry import apply_fn, check_inplace_allowed, type_name
 from ..autograd.grad_mode import STATE
-from ..autograd.tape import record
+from ..autograd.tape import MULTI_OUTPUT_VIEW, record
 
 
 def make_view(self: Tensor, step, shape, strides, offset, grad_name, dtype=None) -> Tensor:
@@ -99,7 +99,7 @@ def view(self, *shape):
         plan = _VIEW_PLANS.get(key)
     except TypeError:  # unhashable sizes (a list): no plan
         plan = key = None
-    if plan is not None and (self._attr_version is None or not self._stale_view()):
+    if plan is not None and (self._attr_version is None or self._view_lock is None and not self._stale_view()):
         if self._requires_grad and STATE.enabled:
             return make_view(self, plan.steps[0], plan.shape, plan.strides, self._offset, "ViewBackward0")
         return self._planned_view(plan)
@@ -557,10 +557,14 @@ def unbind(input, dim=0):
 
 
 def _multi_views(pieces):
-    """Mark the outputs of unbind/split that record autograd: torch forbids modifying them in place."""
+    """Lock the outputs of unbind/split as torch does: under autograd, modifying one in
+    place is its error (an output that records: its number; made in grad mode of a tensor
+    without grad: MULTI_OUTPUT_VIEW; made in no_grad mode: already a no-grad view)."""
     for i, piece in enumerate(pieces):
         if piece._grad_fn is not None:
             piece._view_lock = i
+        elif STATE.enabled:
+            piece._view_lock = MULTI_OUTPUT_VIEW
     return pieces
 
 
