@@ -710,7 +710,10 @@ from .autograd.tape import INFERENCE_VIEW, NO_GRAD_VIEW, refresh_view  # noqa: E
 def _lock_no_grad_view(view, source):
     """torch's view made in no_grad (or inference) mode: with grad mode enabled it may not
     be modified in place by an op that records, nor used once its base was. A view of a
-    tensor that requires grad requires grad too, as a leaf whose gradient goes nowhere."""
+    tensor that requires grad requires grad too, as a leaf whose gradient goes nowhere.
+    (A view of an inference tensor is an inference tensor: not locked.)"""
+    if view._storage.inference:
+        return
     view._requires_grad = source._requires_grad
     view._view_lock = INFERENCE_VIEW if STATE.inference else NO_GRAD_VIEW
     view._attr_version = source._autograd_version

@@ -452,3 +452,28 @@ def test_locked_views_of_tensors_without_grad_match_torch(make, use, mode):
         log.extend([v, x])
 
     same(scenario)
+
+
+INFERENCE_VIEW_USES = {
+    "mul_by_grad_tensor": lambda lib, v, w: v.mul_(w),
+    "add_scalar": lambda lib, v, w: v.add_(1),
+    "times_grad_tensor": lambda lib, v, w: v * w,
+}
+
+
+@pytest.mark.parametrize("use", sorted(INFERENCE_VIEW_USES))
+@pytest.mark.parametrize("inference_base", [True, False])
+def test_views_made_in_inference_mode_match_torch(use, inference_base):
+    """A view made in inference mode of a normal tensor is locked (torch's "created in
+    inference mode" error); one of an inference tensor is an inference tensor instead."""
+    def scenario(lib, log):
+        w = lib.ones(3, requires_grad=True)
+        x = lib.ones(2, 3)
+        with lib.inference_mode():
+            if inference_base:
+                x = lib.ones(2, 3)
+            v = x[0]
+        log.append((v.requires_grad, v.is_inference()))
+        log.append(INFERENCE_VIEW_USES[use](lib, v, w))
+
+    same(scenario)
