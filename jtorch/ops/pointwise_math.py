@@ -739,7 +739,7 @@ def _logaddexp2(input, other):
     both_inf = jnp.isinf(input) & (input == other)
     high = jnp.where(input == other, input, jnp.maximum(input, other))
     safe = jnp.where(both_inf | (input == other), jnp.zeros_like(high), input - other)
-    return jnp.where(both_inf, input, high + jnp.log1p(jnp.exp2(-jnp.abs(safe))) / math.log(2))
+    return jnp.where(both_inf, input, high + jnp.log1p(_exp2(-jnp.abs(safe))) * (1 / math.log(2)))
 
 
 @_logaddexp2.defjvp
@@ -848,7 +848,11 @@ def _ldexp_exact_power(other):
     # 2 ** other exactly for integral exponents (XLA's exp2 need not be exact).
     integral = (other == jnp.round(other)) & (jnp.abs(other) < 4096)
     exponent = jnp.where(integral, other, 0).astype(jnp.int32)
-    return jnp.where(integral, jnp.ldexp(jnp.ones_like(other), exponent), _wide(_exp2, other))
+    if other.dtype.itemsize == 2:  # float16/bfloat16: computed in float, rounded once (as torch's half kernels)
+        fraction = _wide(_exp2, other.astype(jnp.float32)).astype(other.dtype)
+    else:
+        fraction = _wide(_exp2, other)
+    return jnp.where(integral, jnp.ldexp(jnp.ones_like(other), exponent), fraction)
 
 
 @jax.custom_jvp
@@ -965,7 +969,10 @@ def lcm(input, other):
     input, other = jnp.broadcast_arrays(input, other)
     g = _gcd(input, other)
     safe = jnp.where(g == 0, jnp.ones_like(g), g)
-    return jnp.where(g == 0, jnp.zeros_like(g), jnp.abs(lax.div(input, safe) * other))
+    # torch's C++ multiplies int8/int16/uint8 values as int (no wrap before abs), wider ones in their own type
+    wide = jnp.int32 if input.dtype.itemsize < 4 else input.dtype
+    product = jnp.abs(lax.div(input, safe).astype(wide) * other.astype(wide)).astype(input.dtype)
+    return jnp.where(g == 0, jnp.zeros_like(g), product)
 
 
 # ----------------------------------------------------------------- frexp
@@ -1062,7 +1069,7 @@ def _lerp_check(kernel):
         names = _C_NAMES
         input_dtype = keys[0][0]
         for key, arg in zip(keys[1:], ("end", "weight")):
-            if isinstance(key, tuple) and key[0] is not input_dtype:
+            if isinstance(key, tuple) and key[0] is not input_dtype and not (arg == "weight" and key[1]):
                 raise RuntimeError(f"expected dtype {names.get(input_dtype.name, input_dtype.name)} for `{arg}` but "
                                    f"got dtype {names.get(key[0].name, key[0].name)}")
         if input_dtype.category < FLOAT:
@@ -1384,12 +1391,19 @@ def _ldexp_wrap():
         info = np.iinfo(dtype.np)
         return (info.bits, info.min < 0)
 
+    def check_bool_power(input, other):
+        """torch computes 2 ** other in other's dtype for a real floating input: not for bool."""
+        if isinstance(input, Tensor) and input.dtype.category == FLOAT and getattr(other, "dtype", None) is _dtype.bool:
+            raise NotImplementedError("\"ldexp_cpu_exp\" not implemented for 'Bool'")
+
     def ldexp(input, other, *, out=None):
+        check_bool_power(input, other)
         return function(input, other, power=power_of(other), integer=integer_of(other), out=out)
 
     def ldexp_(self, other):
         if isinstance(self, Tensor) and self.dtype.category < FLOAT:  # torch checks this before the shapes
             raise RuntimeError(f"ldexp can't be cast to the desired output type {type_name(self.dtype)}")
+        check_bool_power(self, other)
         return inplace(self, other, power=power_of(other), integer=integer_of(other))
 
     functools.update_wrapper(ldexp, function)
