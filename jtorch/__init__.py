@@ -47,8 +47,8 @@ from .ops.linalg import matmul, mm  # noqa: E402
 from . import fft, linalg  # noqa: E402  (the torch.fft and torch.linalg namespaces)
 from . import special  # noqa: F401,E402  (the torch.special namespace)
 from .ops.views import (  # noqa: E402
-    broadcast_to, chunk, diagonal, flatten, movedim, narrow, permute, ravel, reshape, select, split, squeeze, t,
-    tensor_split, transpose, unbind, unflatten, unsqueeze,
+    adjoint, broadcast_to, chunk, diagonal, flatten, movedim, narrow, permute, ravel, reshape, select, split, squeeze,
+    t, tensor_split, transpose, unbind, unflatten, unsqueeze,
 )
 from .ops.views import as_strided, imag, real  # noqa: E402
 from ._methods import div  # noqa: E402

@@ -15,7 +15,7 @@ _METHODS = {
     "view": views.view, "view_as": views.view_as, "reshape": views.reshape, "reshape_as": views.reshape_as,
     "flatten": views.flatten, "unflatten": views.unflatten, "ravel": views.ravel, "squeeze": views.squeeze,
     "unsqueeze": views.unsqueeze, "permute": views.permute, "transpose": views.transpose, "t": views.t,
-    "swapaxes": views.transpose, "swapdims": views.transpose, "movedim": views.movedim, "moveaxis": views.movedim,
+    "adjoint": views.adjoint, "swapaxes": views.transpose, "swapdims": views.transpose, "movedim": views.movedim, "moveaxis": views.movedim,
     "expand": views.expand, "expand_as": views.expand_as, "broadcast_to": views.broadcast_to,
     "narrow": views.narrow, "select": views.select, "unbind": views.unbind, "split": views.split,
     "chunk": views.chunk, "tensor_split": views.tensor_split, "diagonal": views.diagonal, "unfold": views.unfold,

@@ -568,3 +568,85 @@ def test_ldl_solve_int64_pivots_and_grad_fn():
         assert type(x.grad_fn).__name__ == "NotImplemented"
         out.append(np_(x))
     np.testing.assert_allclose(out[1], out[0], rtol=1e-10)
+
+
+# ---------------------------------------------------------------- put, adjoint
+PUT_CASES = {
+    "wraps_negative": lambda m: m.put(m.arange(6.).view(2, 3), m.tensor([0, -1]), m.tensor([9., 8.])),
+    "accumulates": lambda m: m.put(m.arange(6.).view(2, 3), m.tensor([0, 0]), m.tensor([9., 8.]), accumulate=True),
+    "index_too_big": lambda m: m.put(m.arange(6.), m.tensor([6]), m.tensor([9.])),
+    "index_too_small": lambda m: m.put(m.arange(6.), m.tensor([-7]), m.tensor([9.])),
+    "counts_differ": lambda m: m.put(m.arange(6.), m.tensor([0, 1]), m.tensor([9.])),
+    "int_index": lambda m: m.put(m.arange(6.), m.tensor([0, 1], dtype=m.int32), m.tensor([9., 1.])),
+    "dtypes_differ": lambda m: m.put(m.arange(6.), m.tensor([0, 1]), m.tensor([9, 1])),
+    "index_of_any_shape": lambda m: m.put(m.arange(6.), m.tensor([[0], [1]]), m.tensor([9., 1.])),
+    "into_empty": lambda m: m.put(m.zeros(0), m.tensor([0]), m.tensor([1.])),
+    "empty_into_empty": lambda m: m.put(m.zeros(0), m.tensor([], dtype=m.long), m.tensor([])),
+    "zero_dim": lambda m: m.put(m.tensor(5.), m.tensor(0), m.tensor(1.)),
+    "row_major_order_of_a_view": lambda m: m.arange(6.).view(2, 3).t().put(m.tensor([1]), m.tensor([7.])),
+    "in_place_through_a_view": lambda m: (lambda x: (x.t().put_(m.tensor([1, 4]), m.tensor([7., 8.])), x)[1])(
+        m.arange(6.).view(2, 3)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PUT_CASES))
+def test_put_matches_torch(case):
+    t, j = both(PUT_CASES[case])
+    assert t == j
+    if t is None:
+        expected, actual = PUT_CASES[case](torch), PUT_CASES[case](jt)
+        assert str(actual.dtype) == str(expected.dtype) and actual.shape == expected.shape
+        np.testing.assert_array_equal(np_(actual), np_(expected))
+
+
+@pytest.mark.parametrize("accumulate", [False, True])
+def test_put_gradients(accumulate):
+    grads = []
+    for m in (torch, jt):
+        x = m.tensor([1., 2., 3., 4.], requires_grad=True)
+        s = m.tensor([5., 6.], requires_grad=True)
+        out = m.put(x * 1, m.tensor([0, 2]), s * 2, accumulate=accumulate)
+        (out * m.arange(4.)).sum().backward()
+        grads.append((out.grad_fn.name(), np_(x.grad).tolist(), np_(s.grad).tolist()))
+    assert grads[0] == grads[1]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "complex64"])
+@pytest.mark.parametrize("shape", [(), (3,), (2, 3), (4, 2, 3), (0, 2)])
+def test_adjoint_is_a_conjugate_transpose_view(dtype, shape):
+    results = []
+    for m in (torch, jt):
+        x = m.arange(float(math.prod(shape))).reshape(shape).to(getattr(m, dtype))
+        if dtype == "complex64":
+            x = x * (1 + 2j)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # (0-d: see test_zero_dim_transposes_warn_once_as_torch)
+                for a in (x.adjoint(), m.adjoint(x)):
+                    results.append((str(a.dtype), tuple(a.shape), a.is_conj(), a._base is x or a._base is x._base,
+                                    np_(a).tolist()))
+        except RuntimeError as e:
+            results.append(str(e))
+    half = len(results) // 2
+    assert results[:half] == results[half:]
+
+
+def test_zero_dim_transposes_warn_once_as_torch():
+    """torch warns once per process (TORCH_WARN_ONCE) for T, mT, mH, H and adjoint() of a 0-d
+    tensor and for T of a tensor with other than 2 dims: compared in fresh interpreters."""
+    import subprocess
+    import sys
+
+    script = """
+import sys, warnings
+import {lib} as m
+x, y = m.tensor(1.0 + 1.0j), m.ones(2, 3, 4)
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    for _ in range(2):
+        x.T, x.mT, x.mH, x.H, x.adjoint(), m.adjoint(x), y.T
+print(repr([str(w.message) for w in caught]))
+"""
+    outputs = [subprocess.run([sys.executable, "-c", script.format(lib=lib)], capture_output=True, text=True,
+                              check=True).stdout for lib in ("torch", "jtorch")]
+    assert outputs[0] == outputs[1] and outputs[0].count("deprecated") == 6

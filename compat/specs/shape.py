@@ -315,6 +315,21 @@ def _take(draw, spec):
 
 
 @sampler
+def _put(draw, spec):
+    x, d = _tensor(draw, spec, draw(shapes(max_side=3)))
+    accumulate = draw(st.booleans())
+    count = draw(st.integers(0, x.size))
+    if accumulate:  # repeated positions add up
+        index = _indices(draw, x.size, (count,), negative=True)
+    else:  # distinct positions (torch leaves the winner of a repeated one unspecified)
+        index = _rng(draw).permutation(x.size)[:count].astype(np.int64)
+        index = np.where(_rng(draw).random(count) < 0.3, index - x.size, index)
+    index = index.reshape(draw(st.sampled_from([(count,), (1, count)])))
+    source, _ = _tensor(draw, spec, draw(st.sampled_from([(count,), (count, 1)])), dtype=d)
+    return [x, index, source], [d, "int64", d], (), {"accumulate": accumulate}
+
+
+@sampler
 def _take_along_dim(draw, spec):
     x, d = _tensor(draw, spec, draw(shapes(max_side=3)))
     if draw(st.booleans()) or x.ndim == 0:
@@ -567,6 +582,7 @@ SPECS = JOINING + [
     spec("masked_scatter", _masked_scatter, variants="fmi"),
     spec("masked_select", _masked_select),
     spec("take", _take),
+    spec("put", _put, NUMERIC, variants="fmi"),
     spec("take_along_dim", _take_along_dim),
     spec("where", _where, NUMERIC, variants="fo"),
     spec("clamp", _clamp_sample(2), NUMERIC, variants="fmio"),

@@ -552,6 +552,38 @@ def take(input, index):
 
 
 @_jit
+def _put_fn(accumulate):
+    def run(x, index, source):
+        flat, idx = x.reshape(-1), index.reshape(-1)
+        at = flat.at[jnp.where(idx < 0, idx + flat.shape[0], idx)]
+        return (at.add if accumulate else at.set)(source.reshape(-1)).reshape(x.shape)
+
+    return jax.jit(run)
+
+
+@op(inplace=True, out=False)
+def put(input, index, source, accumulate=False):
+    """`input` with the elements of `source` written (or added) at the flat positions
+    `index` of its row-major order (negatives wrap). Implements `torch.put`."""
+    if index.dtype is not _dtype.int64:
+        raise RuntimeError(f"put_(): Expected a long tensor for index, but got {type_name(index.dtype)}")
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"put_(): self and source expected to have the same dtype, but got self.dtype = "
+                           f"{type_name(input.dtype)} and source.dtype = {type_name(source.dtype)}")
+    if index.numel() != source.numel():
+        raise IndexError(f"put_(): Expected source and index to have the same number of elements, but got "
+                         f"source.numel() = {source.numel()}, index.numel() = {index.numel()}")
+    n = input.numel()
+    if index.numel():
+        if n == 0:
+            raise IndexError("put_(): Tried to put elements into an empty tensor")
+        bad = _first_out_of_bounds(_host(index), n, negative=True)
+        if bad is not None:
+            raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+    return apply_fn("PutBackward0", _put_fn(bool(accumulate)), (input, index, source), input.dtype)
+
+
+@_jit
 def _take_along_fn(dim, in_shape, idx_shape):
     def run(x, idx):
         if dim is None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import jax
 
 from .. import _dtype
-from .._tensor import Tensor, contiguous_strides
+from .._tensor import Tensor, contiguous_strides, warn_once
 from .._views import (AsStrided, BitCast, Diagonal, Expand, ImagPart, Permute, RealPart, Reshape, Select, Slice,
                       Step, Unfold, ViewPlan, extend, reader)
 from .._registry import apply_fn, check_inplace_allowed, type_name
@@ -391,11 +391,16 @@ def movedim(input, source, destination):
     return _permuted(input, perm, "PermuteBackward0")
 
 
+def _internally(where):
+    """The suffix of a warning torch's C++ gives (at aten/src/ATen/native/`where`)."""
+    return f" (Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/{where}.)"
+
+
 def matrix_transpose(input):
     """Tensor.mT: swaps the last two dims (the identity, deprecated, on 0-d tensors)."""
     if input.dim() == 0:
-        warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases.",
-                      UserWarning, stacklevel=2)
+        warn_once("Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases."
+                  + _internally("TensorShape.cpp:4373"))
         return input
     if input.dim() < 2:
         raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
@@ -405,27 +410,33 @@ def matrix_transpose(input):
 def full_transpose(input):
     """Tensor.T: reverses all dims (torch deprecates it for ndim != 2)."""
     if input.dim() == 0:
-        warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases.",
-                      UserWarning, stacklevel=2)
+        warn_once("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases."
+                  + _internally("TensorShape.cpp:4321"))
     elif input.dim() != 2:
-        warnings.warn(
+        warn_once(
             "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it will "
             "throw an error in a future release. Consider `x.mT` to transpose batches of matrices or "
-            "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor.",
-            UserWarning, stacklevel=2)
+            "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a tensor."
+            + _internally("TensorShape.cpp:4314"))
     return _permuted(input, tuple(reversed(range(input.dim()))), "PermuteBackward0")
 
 
-def matrix_adjoint(input):
+def matrix_adjoint(input, name="mH"):
     """Tensor.mH: the conjugate transpose of the last two dims (the conjugate on 0-d tensors)."""
     from .complex_ops import conj
 
     if input.dim() == 0:
-        warnings.warn("Tensor.mH is deprecated on 0-D tensors. Consider using x.conj().", UserWarning, stacklevel=2)
+        what, line = ("Tensor.mH is", 4382) if name == "mH" else ("adjoint() is", 4390)
+        warn_once(f"{what} deprecated on 0-D tensors. Consider using x.conj()." + _internally(f"TensorShape.cpp:{line}"))
         return conj(input)
     if input.dim() < 2:
-        raise RuntimeError("tensor.mH is only supported on matrices or batches of matrices. Got 1-D tensor.")
+        raise RuntimeError(f"tensor.{name} is only supported on matrices or batches of matrices. Got 1-D tensor.")
     return conj(transpose(input, -2, -1))
+
+
+def adjoint(input):
+    """The conjugate transpose of the last two dims (a view). Implements `torch.adjoint`."""
+    return matrix_adjoint(input, "adjoint()")
 
 
 def adjoint_2d(input):
@@ -433,7 +444,7 @@ def adjoint_2d(input):
     from .complex_ops import conj
 
     if input.dim() == 0:
-        warnings.warn("Tensor.H is deprecated on 0-D tensors. Consider using x.conj().", UserWarning, stacklevel=2)
+        warn_once("Tensor.H is deprecated on 0-D tensors. Consider using x.conj()." + _internally("TensorShape.cpp:4335"))
         return conj(input)
     if input.dim() != 2:
         hint = " For batches of matrices, consider using tensor.mH" if input.dim() > 2 else ""
