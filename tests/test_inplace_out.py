@@ -98,6 +98,7 @@ SPECIAL_ARGS = {
     "index_copy_": lambda L, x: (0, L.tensor([0, 2]), x[:2] + 1),
     "index_fill_": lambda L, x: (1, L.tensor([1]), 5),
     "index_put_": lambda L, x: ((L.tensor([0, 1]),), x[0, :1] + 3),
+    "put_": lambda L, x: (L.tensor([0, -1, 4]), x[0] + 3),
     "masked_fill_": lambda L, x: (x > 0.5, 2.0),
     "masked_scatter_": lambda L, x: (x > 0.5, x * 10),
     "scatter_": lambda L, x: (1, L.tensor([[0, 1, 2], [2, 1, 0], [1, 1, 1]]) % 3, x + 5),
