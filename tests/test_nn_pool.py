@@ -1,6 +1,7 @@
 """Pooling, padding, interpolation, pixel shuffle, transposed convolution and fold/unfold
 against real torch: forward values (and indices), dtypes, shapes, grad_fn names, input and
 weight gradients, module reprs, and torch's exception types for bad arguments."""
+import math
 import warnings
 
 import numpy as np
@@ -387,6 +388,13 @@ def test_interpolate(data):
         kwargs["align_corners"] = data.draw(st.sampled_from([None, False, True]))
     if antialias:
         kwargs["antialias"] = True
+        # torch's antialiased kernel repeats its first output row when the output is 1 wide and
+        # the height changes (README, "Differences")
+        size = kwargs.get("size")
+        factors = kwargs.get("scale_factor")
+        out = (size if isinstance(size, tuple) else (size, size)) if size is not None else tuple(
+            math.floor(side * f) for side, f in zip(shape[2:], factors if isinstance(factors, tuple) else (factors,) * 2))
+        assume(not (out[1] == 1 and out[0] != shape[2]))
     rng = np.random.default_rng(data.draw(seeds))
     check_op(lambda x: TF.interpolate(x, mode=mode, **kwargs), lambda x: JF.interpolate(x, mode=mode, **kwargs),
              [values(rng, shape)], rng, atol=1e-5, what=f"interpolate {shape} {mode} {kwargs}")
