@@ -650,3 +650,68 @@ print(repr([str(w.message) for w in caught]))
     outputs = [subprocess.run([sys.executable, "-c", script.format(lib=lib)], capture_output=True, text=True,
                               check=True).stdout for lib in ("torch", "jtorch")]
     assert outputs[0] == outputs[1] and outputs[0].count("deprecated") == 6
+
+
+# ---------------------------------------------------------------- gradient
+def _gradient_outcome(lib, data, dtype, spacing, dim, edge_order, grad):
+    x = lib.tensor(data, dtype=getattr(lib, dtype), requires_grad=grad)
+    if isinstance(spacing, list) and spacing and isinstance(spacing[0], np.ndarray):
+        spacing = [lib.tensor(s) for s in spacing]
+    try:
+        parts = lib.gradient(x, spacing=spacing, dim=dim, edge_order=edge_order)
+    except (RuntimeError, IndexError) as e:
+        return type(e).__name__, str(e)
+    out = [(str(p.dtype), tuple(p.shape), np_(p).tolist()) for p in parts]
+    if grad and parts:
+        sum(p.sum() for p in parts).backward()
+        out.append(np_(x.grad).tolist())
+    return type(parts).__name__, out
+
+
+@settings(max_examples=30, deadline=None)
+@given(shape=st.lists(st.integers(1, 4), min_size=0, max_size=3), dtype=st.sampled_from(["float32", "float64",
+       "int64", "complex64"]), kind=st.sampled_from(["default", "scalar", "scalars", "coordinates"]),
+       pick_dims=st.booleans(), edge_order=st.sampled_from([1, 2, 3]), seed=st.integers(0, 2**16))
+def test_gradient_matches_torch(shape, dtype, kind, pick_dims, edge_order, seed):
+    rng = np.random.default_rng(seed)
+    data = rng.integers(-5, 6, size=shape).astype(np.float64)
+    if dtype == "complex64":
+        data = data + 1j * rng.integers(-5, 6, size=shape)
+    dims = sorted(rng.choice(len(shape), size=rng.integers(1, len(shape) + 1), replace=False).tolist()) \
+        if pick_dims and shape else None
+    count = len(dims) if dims is not None else len(shape)
+    spacing = {"default": 1, "scalar": float(rng.choice([0.5, 2.0, -3.0])),
+               "scalars": [float(v) for v in rng.choice([0.5, 2.0, -3.0], size=count)],
+               "coordinates": [np.cumsum(rng.uniform(0.25, 2.0, size=shape[d])) for d in (dims or range(len(shape)))]
+               }[kind]
+    grad = dtype in ("float32", "float64")
+    expected = _gradient_outcome(torch, data, dtype, spacing, dims, edge_order, grad)
+    actual = _gradient_outcome(jt, data, dtype, spacing, dims, edge_order, grad)
+    if expected[0] in ("RuntimeError", "IndexError"):
+        assert actual == expected
+        return
+    assert actual[0] == expected[0] and len(actual[1]) == len(expected[1])
+    for a, e in zip(actual[1], expected[1]):
+        if isinstance(e, tuple):
+            assert a[:2] == e[:2]
+            np.testing.assert_allclose(np.array(a[2]), np.array(e[2]), rtol=1e-6, atol=1e-6)
+        else:
+            np.testing.assert_allclose(np.array(a), np.array(e), rtol=1e-6, atol=1e-6)
+
+
+GRADIENT_ERRORS = {
+    "repeated_dim": lambda m: m.gradient(m.ones(2, 3), dim=(0, 0)),
+    "dim_out_of_range": lambda m: m.gradient(m.ones(2, 3), dim=2),
+    "two_dim_coordinates": lambda m: m.gradient(m.ones(3), spacing=(m.ones(3, 1),)),
+    "zero_dim_coordinates": lambda m: m.gradient(m.ones(3), spacing=[m.tensor(2.)]),
+    "too_many_spacings": lambda m: m.gradient(m.ones(3), spacing=[1, 2]),
+    "spacings_and_dims_differ": lambda m: m.gradient(m.ones(3, 2), spacing=[1, 2], dim=-1),
+    "bool_input": lambda m: m.gradient(m.tensor([True, False, True])),
+    "edge_order_3": lambda m: m.gradient(m.ones(4), edge_order=3),
+}
+
+
+@pytest.mark.parametrize("case", sorted(GRADIENT_ERRORS))
+def test_gradient_errors(case):
+    t, j = both(GRADIENT_ERRORS[case])
+    assert t is not None and t == j

@@ -297,6 +297,87 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
     return x
 
 
+@op(method=False, out=False)
+def gradient(input, *, spacing=1, dim=None, edge_order=1):
+    """Partial derivatives of the function sampled by `input` by central differences (first
+    or second order at the edges), one tensor per dim, built from tensor ops as torch's
+    composite implementation is (so promotion and autograd follow). Implements `torch.gradient`."""
+    if edge_order not in (1, 2):
+        raise RuntimeError("torch.gradient only supports edge_order=1 and edge_order=2.")
+    ndim = input.dim()
+    if dim is None:
+        dims = list(range(ndim))
+    else:
+        dims = [_wrap_dim(d, ndim) for d in ((dim,) if isinstance(dim, int) else dim)]
+        for i, d in enumerate(dims):
+            if d in dims[:i]:
+                raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    for d in dims:
+        if input.shape[d] < edge_order + 1:
+            raise RuntimeError("torch.gradient expected each dimension size to be at least edge_order+1")
+    if isinstance(spacing, (tuple, list)):
+        if dim is None and len(spacing) != ndim:
+            raise RuntimeError(f"torch.gradient expected spacing to be unspecified, a scalar, or a list of length "
+                               f"equal to 'self.dim() = {ndim}', since dim argument was not given, but got a list of "
+                               f"length {len(spacing)}")
+        if dim is not None and len(spacing) != len(dims):
+            raise RuntimeError(f"torch.gradient expected spacing to be unspecified, a scalar or it's spacing and dim "
+                               f"arguments to have the same length, but got a spacing argument of length "
+                               f"{len(spacing)} and a dim argument of length {len(dims)}.")
+        coordinates = any(isinstance(s, Tensor) for s in spacing)
+        for s in spacing if coordinates else ():
+            if not isinstance(s, Tensor) or s.dim() != 1:
+                got = s.dim() if isinstance(s, Tensor) else 0
+                raise RuntimeError(f"torch.gradient expected each element of spacing to have one dimension, but got "
+                                   f"an element with {got} dimensions!")
+        steps = list(spacing)
+    else:
+        coordinates = False
+        steps = [spacing.item() if isinstance(spacing, Tensor) else spacing] * len(dims)
+    from .shape import cat
+
+    def part(d, start, stop=None):
+        return input[(slice(None),) * d + (slice(start, stop),)]
+
+    result = []
+    for d, step in zip(dims, steps):
+        if coordinates:
+            center, prepend, append = _gradient_by_coordinates(part, d, step, ndim, edge_order)
+        else:
+            center = (part(d, 2) - part(d, 0, -2)) / step / 2
+            if edge_order == 1:
+                prepend = (part(d, 1, 2) - part(d, 0, 1)) / step
+                append = (part(d, -1) - part(d, -2, -1)) / step
+            else:
+                prepend = (-1.5 * part(d, 0, 1) + 2 * part(d, 1, 2) - 0.5 * part(d, 2, 3)) / step
+                append = (0.5 * part(d, -3, -2) - 2 * part(d, -2, -1) + 1.5 * part(d, -1)) / step
+        result.append(cat([prepend, center, append], d))
+    return tuple(result)
+
+
+def _gradient_by_coordinates(part, d, coordinates, ndim, edge_order):
+    """torch.gradient's (center, first, last) pieces along `d` sampled at `coordinates`."""
+    shape = [1] * ndim
+    shape[d] = -1
+    dx = coordinates.diff(1, 0)
+    dx1, dx2 = dx[0:-1], dx[1:]
+    a = (-dx2 / (dx1 * (dx1 + dx2))).reshape(shape)
+    b = ((dx2 - dx1) / (dx1 * dx2)).reshape(shape)
+    c = (dx1 / (dx2 * (dx1 + dx2))).reshape(shape)
+    center = a * part(d, 0, -2) + b * part(d, 1, -1) + c * part(d, 2)
+    if edge_order == 1:
+        return center, (part(d, 1, 2) - part(d, 0, 1)) / dx[0], (part(d, -1) - part(d, -2, -1)) / dx[-1]
+    a = -(2.0 * dx[0] + dx[1]) / (dx[0] * (dx[0] + dx[1]))
+    b = (dx[0] + dx[1]) / (dx[0] * dx[1])
+    c = (-dx[0]) / (dx[1] * (dx[0] + dx[1]))
+    prepend = a * part(d, 0, 1) + b * part(d, 1, 2) + c * part(d, 2, 3)
+    a = dx[-1] / (dx[-2] * (dx[-1] + dx[-2]))
+    b = -(dx[-1] + dx[-2]) / (dx[-1] * dx[-2])
+    c = (2 * dx[-1] + dx[-2]) / (dx[-1] * (dx[-1] + dx[-2]))
+    append = a * part(d, -3, -2) + b * part(d, -2, -1) + c * part(d, -1)
+    return center, prepend, append
+
+
 def _norm_value(d, p, axes=None):
     a = jnp.abs(d)
     if p == 0:
