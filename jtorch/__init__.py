@@ -34,8 +34,8 @@ from . import cuda  # noqa: E402
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402
 from .autograd.grad_mode import is_inference_mode_enabled  # noqa: E402
 from .ops.creation import (  # noqa: E402
-    arange, as_tensor, empty, empty_like, empty_strided, eye, from_numpy, full, full_like, linspace, logspace, ones,
-    ones_like, range, tensor, zeros, zeros_like,
+    arange, as_tensor, empty, empty_like, empty_permuted, empty_strided, eye, from_numpy, full, full_like, linspace,
+    logspace, ones, ones_like, range, tensor, zeros, zeros_like,
 )
 from .ops.random import (  # noqa: E402
     Generator, bernoulli, default_generator, get_rng_state, initial_seed, manual_seed, multinomial, normal, rand,
@@ -97,6 +97,12 @@ def is_complex(input) -> bool:
 
 def numel(input) -> int:
     return input.numel()
+
+
+def is_signed(input) -> bool:
+    if not isinstance(input, Tensor):
+        raise TypeError(f"is_signed(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    return input.is_signed()
 
 
 from ._missing import module_getattr as _module_getattr, tensor_getattr as _tensor_getattr  # noqa: E402

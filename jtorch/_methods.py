@@ -27,7 +27,7 @@ _METHODS = {
     "fill_": conversion.fill_, "zero_": conversion.zero_, "resize_": conversion.resize_,
     "resize_as_": conversion.resize_as_,
     # creation from an existing tensor
-    "new_zeros": creation.new_zeros, "new_ones": creation.new_ones, "new_empty": creation.new_empty,
+    "new_zeros": creation.new_zeros, "new_ones": creation.new_ones, "new_empty": creation.new_empty, "new_empty_strided": creation.new_empty_strided,
     "new_full": creation.new_full, "new_tensor": creation.new_tensor,
     # products
     "matmul": linalg.matmul, "mm": linalg.mm, "__matmul__": linalg.matmul,

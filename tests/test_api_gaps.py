@@ -715,3 +715,40 @@ GRADIENT_ERRORS = {
 def test_gradient_errors(case):
     t, j = both(GRADIENT_ERRORS[case])
     assert t is not None and t == j
+
+
+# ---------------------------------------------------------------- is_signed, new_empty_strided, empty_permuted
+LAYOUT_CASES = {
+    "is_signed_uint8": lambda m: m.is_signed(m.ones(2, dtype=m.uint8)),
+    "is_signed_float": lambda m: m.is_signed(m.ones(2)),
+    "is_signed_not_a_tensor": lambda m: m.is_signed(3),
+    "new_empty_strided": lambda m: m.ones(2, 3, dtype=m.float64).new_empty_strided((2, 3), (1, 2)),
+    "new_empty_strided_dtype_grad": lambda m: m.ones(2, 3, dtype=m.float64).new_empty_strided(
+        (2, 3), (1, 2), dtype=m.float32, requires_grad=True),
+    "new_empty_strided_contiguous": lambda m: m.ones(2, 3, dtype=m.float64).new_empty_strided((2, 3), (3, 1)),
+    "new_empty_strided_mismatch": lambda m: m.ones(2, 3).new_empty_strided((2, 3), (3,)),
+    "empty_permuted": lambda m: m.empty_permuted((2, 3, 4), (0, 2, 1)),
+    "empty_permuted_dtype": lambda m: m.empty_permuted((2, 3, 4), (2, 0, 1), dtype=m.int64),
+    "empty_permuted_empty": lambda m: m.empty_permuted((2, 0, 4), (2, 0, 1)),
+    "empty_permuted_0d": lambda m: m.empty_permuted((), ()),
+    "empty_permuted_lists_grad": lambda m: m.empty_permuted([2, 3], [1, 0], requires_grad=True),
+    "empty_permuted_duplicate": lambda m: m.empty_permuted((2, 3), (0, 0)),
+    "empty_permuted_short_layout": lambda m: m.empty_permuted((2, 3), (0,)),
+    "empty_permuted_dim_too_big": lambda m: m.empty_permuted((2, 3), (0, 2)),
+    "empty_permuted_negative_dim": lambda m: m.empty_permuted((2, 3), (0, -1)),
+}
+
+
+def _layout_summary(lib, fn):
+    try:
+        r = fn(lib)
+    except Exception as e:  # noqa: BLE001 - the exception is the outcome compared
+        return type(e).__name__, str(e)
+    if isinstance(r, bool):
+        return r
+    return tuple(r.shape), r.stride(), str(r.dtype), r.requires_grad, r.is_contiguous(), str(r.device)
+
+
+@pytest.mark.parametrize("case", sorted(LAYOUT_CASES))
+def test_layout_constructors_match_torch(case):
+    assert _layout_summary(jt, LAYOUT_CASES[case]) == _layout_summary(torch, LAYOUT_CASES[case])

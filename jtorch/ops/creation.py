@@ -694,6 +694,37 @@ def _new(name, fill):
 new_zeros, new_ones, new_empty = _new("new_zeros", 0), _new("new_ones", 1), _new("new_empty", 0)
 
 
+def new_empty_strided(self, size, stride, *, dtype=None, layout=None, device=None, requires_grad=False,
+                      pin_memory=False) -> Tensor:
+    """`empty_strided` with self's dtype and device as defaults. Implements `Tensor.new_empty_strided`."""
+    return empty_strided(size, stride, dtype=dtype if dtype is not None else self.dtype,
+                         device=device if device is not None else self.device, requires_grad=requires_grad)
+
+
+def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=None, requires_grad=False,
+                   pin_memory=False) -> Tensor:
+    """An uninitialized (zero) tensor of `size` whose memory holds its dims in the order
+    `physical_layout` (outermost first). Implements `torch.empty_permuted`."""
+    size = size_arg("empty_permuted", (size,), varargs=False)
+    order = size_arg("empty_permuted", (physical_layout,), varargs=False, name="physical_layout")
+    if len(size) != len(order):
+        raise RuntimeError(f"Number of dimensions in size does not match the length of the physical_layout; i.e. "
+                           f"len(size) = {len(size)} is not equal to len(physical_layout) = {len(order)}")
+    seen = set()
+    for i, d in enumerate(order):
+        if not 0 <= d < len(size):
+            raise RuntimeError(f"Dimension out of range (expected to be between 0 and {len(size) - 1}, but got {d} at "
+                               f"index {i}).  NB: negative dims not currently supported; file an issue if you want it.")
+        if d in seen:
+            raise RuntimeError("Duplicate dim not allowed")
+        seen.add(d)
+    strides, step = [0] * len(size), 1
+    for d in reversed(order):
+        strides[d] = step
+        step *= max(size[d], 1)
+    return empty_strided(size, tuple(strides), dtype=dtype, device=device, requires_grad=requires_grad)
+
+
 def new_full(self, size, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
              pin_memory=False) -> Tensor:
     """A tensor of self's dtype and device filled with `fill_value`. Implements `Tensor.new_full`."""
