@@ -752,3 +752,60 @@ def _layout_summary(lib, fn):
 @pytest.mark.parametrize("case", sorted(LAYOUT_CASES))
 def test_layout_constructors_match_torch(case):
     assert _layout_summary(jt, LAYOUT_CASES[case]) == _layout_summary(torch, LAYOUT_CASES[case])
+
+
+# ---------------------------------------------------------------- histogram
+_X = [1., 2, 1, 4, 2.5, 0]
+HISTOGRAM_CASES = {
+    "int_bins": lambda m: m.histogram(m.tensor(_X), 4),
+    "range": lambda m: m.histogram(m.tensor(_X), bins=3, range=(0., 3.)),
+    "edges": lambda m: m.histogram(m.tensor(_X), bins=m.tensor([0., 1, 2.5, 5])),
+    "weighted_density": lambda m: m.histogram(m.tensor(_X), bins=3, weight=m.ones(6) * 2, density=True),
+    "density": lambda m: m.histogram(m.tensor(_X), bins=3, density=True),
+    "one_value": lambda m: m.histogram(m.tensor([3., 3.]), 2),
+    "empty": lambda m: m.histogram(m.tensor([]), 2),
+    "empty_with_range": lambda m: m.histogram(m.tensor([]), 2, range=(1., 3.)),
+    "empty_range": lambda m: m.histogram(m.tensor([1., 2]), 2, range=(2., 2.)),
+    "ints": lambda m: m.histogram(m.tensor([1, 2]), 2),
+    "half": lambda m: m.histogram(m.tensor([1., 2.], dtype=m.float16), 2),
+    "zero_bins": lambda m: m.histogram(m.tensor(_X), 0),
+    "edges_of_another_dtype": lambda m: m.histogram(m.tensor(_X), bins=m.tensor([0., 1, 5], dtype=m.float64)),
+    "nan_in_data": lambda m: m.histogram(m.tensor([1., float("nan"), 2]), 2),
+    "nan_with_range": lambda m: m.histogram(m.tensor([1., float("nan"), 2]), 2, range=(0., 3.)),
+    "inf_in_data": lambda m: m.histogram(m.tensor([1., float("inf"), 2]), 2),
+    "reversed_range": lambda m: m.histogram(m.tensor(_X), 3, range=(3., 1.)),
+    "method_on_a_matrix": lambda m: m.tensor(_X).view(2, 3).histogram(2),
+    "weight_of_another_shape": lambda m: m.histogram(m.tensor(_X), 2, weight=m.ones(5)),
+    "weight_of_another_dtype": lambda m: m.histogram(m.tensor(_X), 2, weight=m.ones(6, dtype=m.int64)),
+    "double": lambda m: m.histogram(m.tensor(_X, dtype=m.float64), 3),
+    "float_edges": lambda m: m.histogram(m.tensor([0.1, 0.2, 0.3, 0.7]), 3, range=(0.1, 0.7)),
+    "matrix_edges_weights": lambda m: m.histogram(m.tensor([[1., 2.], [3., 4]]), m.tensor([0., 2, 5]),
+                                                  weight=m.tensor([[1., 2], [3, 4]])),
+    "two_dim_edges": lambda m: m.histogram(m.tensor([1., 2.]), m.tensor([[0., 2, 5]])),
+    "one_edge": lambda m: m.histogram(m.tensor([1., 2.]), m.tensor([0.])),
+    "requires_grad": lambda m: m.histogram(m.tensor([1., 2.], requires_grad=True), 2),
+    "many_weighted": lambda m: m.histogram(m.linspace(-3, 3, 1000) ** 3, 17, range=(-20., 25.5),
+                                           weight=m.linspace(0, 1, 1000)),
+    "backward": lambda m: m.histogram(m.tensor([1., 2.], requires_grad=True), 2).hist.sum().backward(),
+}
+
+
+def _histogram_outcome(lib, fn):
+    try:
+        r = fn(lib)
+    except Exception as e:  # noqa: BLE001 - the exception is the outcome compared
+        return type(e).__name__, str(e)
+    if r is None:
+        return None
+    return type(r).__name__, [(str(t.dtype), tuple(t.shape), t.requires_grad, np_(t)) for t in r]
+
+
+@pytest.mark.parametrize("case", sorted(HISTOGRAM_CASES))
+def test_histogram_matches_torch(case):
+    expected, actual = (_histogram_outcome(lib, HISTOGRAM_CASES[case]) for lib in (torch, jt))
+    if expected is None or isinstance(expected[1], str):
+        assert actual == expected
+        return
+    assert actual[0] == expected[0] and [a[:3] for a in actual[1]] == [e[:3] for e in expected[1]]
+    for a, e in zip(actual[1], expected[1]):  # (weighted sums: torch may add in another order)
+        np.testing.assert_allclose(a[3], e[3], rtol=1e-6)

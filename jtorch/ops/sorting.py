@@ -328,6 +328,90 @@ def histc(input, bins=100, min=0, max=0):
     return Tensor._make(_histc_fn(int(bins), input.dtype)(input._data, *bounds), input.dtype, input.device)
 
 
+_Histogram = return_type("histogram", ("hist", "bin_edges"))
+
+
+@op(out=False)
+def histogram(input, bins=100, *, range=None, weight=None, density=False):
+    """(hist, bin_edges): counts (or summed weights) of `input`'s elements in `bins` equal
+    bins over `range` (default: the data's), or between the edges of a 1-d `bins` tensor;
+    the last bin includes its right edge. Computed on the host, as torch's CPU kernel, in
+    the input's dtype. Implements `torch.histogram` (no `out=`)."""
+    from .creation import linspace
+
+    if input.dtype not in (_dtype.float32, _dtype.float64):
+        raise NotImplementedError(f"\"histogramdd\" not implemented for '{type_name(input.dtype)}'")
+    if weight is not None:
+        if weight.dtype is not input.dtype:
+            raise RuntimeError(f"torch.histogramdd: if weight tensor is provided, input tensor and weight tensor "
+                               f"should have the same dtype, but got input({_C_NAMES[input.dtype]}), and "
+                               f"weight({_C_NAMES.get(weight.dtype, weight.dtype.name)})")
+        if weight._shape != input._shape:
+            raise RuntimeError(f"torch.histogramdd: if weight tensor is provided it should have the same shape as "
+                               f"the input tensor excluding its innermost dimension, but got input with shape "
+                               f"{[input.numel(), 1]} and weight with shape {list(weight._shape)}")
+    if isinstance(bins, Tensor):
+        if bins.dtype is not input.dtype:
+            raise RuntimeError(f"torch.histogramdd: input tensor and bins tensors should have the same dtype, but "
+                               f"got input with dtype {_C_NAMES[input.dtype]} and bins for dimension 0 with dtype "
+                               f"{_C_NAMES.get(bins.dtype, bins.dtype.name)}")
+        if bins.dim() != 1:
+            raise RuntimeError(f"torch.histogramdd: bins tensor should have one dimension, but got {bins.dim()} "
+                               f"dimensions in the bins tensor for dimension 0")
+        if bins.numel() < 2:
+            raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins.numel() - 1} for dimension 0")
+        edges = _host(bins)
+    else:
+        if bins <= 0:
+            raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+        values = _host(input)
+        if range is not None:
+            low, high = float(range[0]), float(range[1])
+        elif values.size:
+            low, high = float(values.min()), float(values.max())
+        else:
+            low, high = 0.0, 1.0
+        if not (math.isfinite(low) and math.isfinite(high)):
+            raise RuntimeError(f"torch.histogramdd: dimension 0's range [{low:g}, {high:g}] is not finite")
+        if low > high:
+            raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min {low:g} max {high:g} for "
+                               f"dimension 0")
+        if low == high:
+            low, high = low - 0.5, high + 0.5
+        edges = _host(linspace(low, high, bins + 1, dtype=input.dtype))
+    x = _host(input).reshape(-1)
+    w = np.ones_like(x) if weight is None else _host(weight).reshape(-1)
+    count = edges.size - 1
+    inside = (x >= edges[0]) & (x <= edges[-1])
+    position = np.minimum(np.searchsorted(edges, x[inside], side="right") - 1, count - 1)
+    hist = np.zeros(count, x.dtype)
+    np.add.at(hist, position, w[inside])
+    if density:
+        hist = hist / hist.sum(dtype=x.dtype)
+        hist = hist / np.diff(edges)
+    tensors = [t for t in (input, weight, bins) if isinstance(t, Tensor)]
+    return _Histogram(apply_fn("NotImplemented", _not_differentiable("aten::histogram", hist, edges), tensors,
+                               (input.dtype, input.dtype)))
+
+
+_C_NAMES = {_dtype.float32: "float", _dtype.float64: "double", _dtype.int64: "long int", _dtype.int32: "int"}
+
+
+def _not_differentiable(kernel, *values):
+    """A function of the op's input arrays returning the host-computed `values`, whose
+    backward raises torch's error."""
+
+    @jax.custom_vjp
+    def fn(*arrays):
+        return tuple(jnp.asarray(v) for v in values)
+
+    def backward(saved, cotangents):
+        raise RuntimeError(f"derivative for {kernel} is not implemented")
+
+    fn.defvjp(lambda *arrays: (fn(*arrays), None), backward)
+    return fn
+
+
 @_jit
 def _bincount_fn(length, dtype):
     def run(x, weights):
