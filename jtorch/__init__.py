@@ -48,7 +48,7 @@ from . import fft, linalg  # noqa: E402  (the torch.fft and torch.linalg namespa
 from . import special  # noqa: F401,E402  (the torch.special namespace)
 from .ops.views import (  # noqa: E402
     adjoint, broadcast_to, chunk, diagonal, flatten, movedim, narrow, permute, ravel, reshape, select, split, squeeze,
-    t, tensor_split, transpose, unbind, unflatten, unsqueeze,
+    t, tensor_split, transpose, unbind, unflatten, unsafe_chunk, unsafe_split, unsafe_split_with_sizes, unsqueeze,
 )
 from .ops.views import as_strided, imag, real  # noqa: E402
 from ._methods import div  # noqa: E402

@@ -809,3 +809,70 @@ def test_histogram_matches_torch(case):
     assert actual[0] == expected[0] and [a[:3] for a in actual[1]] == [e[:3] for e in expected[1]]
     for a, e in zip(actual[1], expected[1]):  # (weighted sums: torch may add in another order)
         np.testing.assert_allclose(a[3], e[3], rtol=1e-6)
+
+
+# ---------------------------------------------------------------- unsafe_split, unsafe_chunk, unsafe_split_with_sizes
+def _pieces(pieces):
+    return [(np_(t).tolist(), t._version, t._base is None, t.requires_grad,
+             None if t.grad_fn is None else t.grad_fn.name(), t.stride(), t.storage_offset()) for t in pieces]
+
+
+def _unsafe_sharing(m):
+    x = m.ones(4)
+    p = x.unsafe_split(2)
+    p[0].add_(1)
+    first = (np_(x).tolist(), x._version, p[0]._version, p[1]._version)
+    x.add_(1)
+    return first, (np_(x).tolist(), x._version, p[0]._version, np_(p[0]).tolist())
+
+
+def _unsafe_grads(m):
+    y = m.ones(4, requires_grad=True)
+    q = (y * 1).unsafe_split(2)
+    names = [e.grad_fn.name() for e in q]
+    q[0].mul_(3)
+    (q[0].sum() + q[1].sum() * 2).backward()
+    return names, q[0].grad_fn.name(), np_(y.grad).tolist()
+
+
+def _unsafe_sizes_grads(m):
+    y = m.ones(2, 3, requires_grad=True)
+    q = (y * 1).unsafe_split_with_sizes([1, 2], dim=1)
+    (q[0].sum() * 5 + q[1].sum()).backward()
+    return [e.grad_fn.name() for e in q], np_(y.grad).tolist()
+
+
+def _unsafe_under_no_grad(m):
+    y = m.ones(4, requires_grad=True) * 1
+    with m.no_grad():
+        q = y.unsafe_split(2)
+    q[0].add_(1)
+    return _pieces(q), np_(y).tolist()
+
+
+UNSAFE_CASES = {
+    "split": lambda m: _pieces(m.unsafe_split(m.arange(4.), 2)),
+    "split_list": lambda m: m.unsafe_split(m.arange(4.), [1, 3]),
+    "sizes_int": lambda m: m.unsafe_split_with_sizes(m.arange(4.), 2),
+    "sizes": lambda m: _pieces(m.unsafe_split_with_sizes(m.arange(4.), [1, 3])),
+    "method_dim": lambda m: _pieces(m.arange(4.).unsafe_split(2, dim=0)),
+    "chunk": lambda m: _pieces(m.arange(4.).unsafe_chunk(3)),
+    "zero_dim": lambda m: m.unsafe_split(m.tensor(1.), 1),
+    "negative_size": lambda m: m.unsafe_split(m.arange(4.), -1),
+    "matrix_columns": lambda m: _pieces(m.arange(6.).view(2, 3).unsafe_split(1, dim=1)),
+    "memory_shared_versions_apart": _unsafe_sharing,
+    "gradients": _unsafe_grads,
+    "gradients_by_sizes": _unsafe_sizes_grads,
+    "made_under_no_grad": _unsafe_under_no_grad,
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNSAFE_CASES))
+def test_unsafe_splits_match_torch(case):
+    outcomes = []
+    for lib in (torch, jt):
+        try:
+            outcomes.append(UNSAFE_CASES[case](lib))
+        except Exception as e:  # noqa: BLE001 - the exception is the outcome compared
+            outcomes.append((type(e).__name__, str(e)))
+    assert outcomes[1] == outcomes[0]

@@ -392,8 +392,11 @@ def test_interpolate(data):
         # the height changes (README, "Differences")
         size = kwargs.get("size")
         factors = kwargs.get("scale_factor")
-        out = (size if isinstance(size, tuple) else (size, size)) if size is not None else tuple(
-            math.floor(side * f) for side, f in zip(shape[2:], factors if isinstance(factors, tuple) else (factors,) * 2))
+        if size is not None:
+            out = size if isinstance(size, tuple) else (size, size)
+        else:
+            factors = factors if isinstance(factors, tuple) else (factors,) * 2
+            out = tuple(math.floor(side * f) for side, f in zip(shape[2:], factors))
         assume(not (out[1] == 1 and out[0] != shape[2]))
     rng = np.random.default_rng(data.draw(seeds))
     check_op(lambda x: TF.interpolate(x, mode=mode, **kwargs), lambda x: JF.interpolate(x, mode=mode, **kwargs),

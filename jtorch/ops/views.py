@@ -427,7 +427,8 @@ def matrix_adjoint(input, name="mH"):
 
     if input.dim() == 0:
         what, line = ("Tensor.mH is", 4382) if name == "mH" else ("adjoint() is", 4390)
-        warn_once(f"{what} deprecated on 0-D tensors. Consider using x.conj()." + _internally(f"TensorShape.cpp:{line}"))
+        warn_once(f"{what} deprecated on 0-D tensors. Consider using x.conj()."
+                  + _internally(f"TensorShape.cpp:{line}"))
         return conj(input)
     if input.dim() < 2:
         raise RuntimeError(f"tensor.{name} is only supported on matrices or batches of matrices. Got 1-D tensor.")
@@ -444,7 +445,8 @@ def adjoint_2d(input):
     from .complex_ops import conj
 
     if input.dim() == 0:
-        warn_once("Tensor.H is deprecated on 0-D tensors. Consider using x.conj()." + _internally("TensorShape.cpp:4335"))
+        warn_once("Tensor.H is deprecated on 0-D tensors. Consider using x.conj()."
+                  + _internally("TensorShape.cpp:4335"))
         return conj(input)
     if input.dim() != 2:
         hint = " For batches of matrices, consider using tensor.mH" if input.dim() > 2 else ""
@@ -621,6 +623,48 @@ def chunk(input, chunks, dim=0):
     if size == 0:  # torch keeps the number of chunks: `chunks` empty pieces
         return split(input, [0] * chunks, dim)
     return split(input, -(-size // chunks), dim)
+
+
+def unsafe_split(tensor, split_size, dim=0):
+    """`split` whose outputs share memory with `tensor` but are not views of it: no `_base`,
+    their own version counters, in-place ops on them record as on any tensor.
+    Implements `torch.unsafe_split`."""
+    if isinstance(split_size, bool) or not isinstance(split_size, int):
+        raise TypeError(f"unsafe_split(): argument 'split_size' (position 2) must be int, not "
+                        f"{type(split_size).__name__}")
+    return _unsafe(split, tensor, split_size, dim, "UnsafeSplitBackward0")
+
+
+def unsafe_split_with_sizes(tensor, split_sizes, dim=0):
+    """`split` by sizes, with `unsafe_split`'s outputs. Implements `torch.unsafe_split_with_sizes`."""
+    if not isinstance(split_sizes, (tuple, list)):
+        raise TypeError(f"unsafe_split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, not "
+                        f"{type(split_sizes).__name__}")
+    return _unsafe(split, tensor, list(split_sizes), dim, "UnsafeSplitWithSizesBackward0")
+
+
+def unsafe_chunk(input, chunks, dim=0):
+    """`chunk` with `unsafe_split`'s outputs. Implements `torch.unsafe_chunk`."""
+    return _unsafe(chunk, input, chunks, dim, "UnsafeSplitBackward0")
+
+
+def _unsafe(make, tensor, how, dim, grad_name):
+    from .conversion import detach
+
+    enabled = STATE.enabled
+    STATE.enabled = False
+    try:
+        pieces = make(tensor, how, dim)
+    finally:
+        STATE.enabled = enabled
+    outputs = []
+    for piece in pieces:
+        alias = detach(piece)  # (shares the storage and its read chain; not a view)
+        alias._family = [0]  # a version counter of its own
+        if enabled and tensor._requires_grad:
+            record(grad_name, reader(piece._chain[len(tensor._chain or ()):]), (tensor._data,), (tensor,), alias)
+        outputs.append(alias)
+    return tuple(outputs)
 
 
 def tensor_split(input, indices_or_sections, dim=0):
