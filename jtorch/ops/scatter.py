@@ -541,14 +541,18 @@ def take(input, index):
     """Elements of the flattened `input` at `index` (negatives wrap). Implements `torch.take`."""
     if index.dtype is not _dtype.int64:
         raise RuntimeError(f"take(): Expected a long tensor for index, but got {type_name(index.dtype)}")
-    n = input.numel()
+    _check_flat_index(index, input.numel(), "take(): tried to take from an empty tensor")
+    return apply_fn("TakeBackward0", _take_fn(), (input, index), input.dtype)
+
+
+def _check_flat_index(index, n, empty_error):
+    """torch's checks of indices into the flattened elements (n of them) of a tensor."""
     if index.numel():
         if n == 0:
-            raise IndexError("take(): tried to take from an empty tensor")
+            raise IndexError(empty_error)
         bad = _first_out_of_bounds(_host(index), n, negative=True)
         if bad is not None:
             raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
-    return apply_fn("TakeBackward0", _take_fn(), (input, index), input.dtype)
 
 
 @_jit
@@ -573,13 +577,7 @@ def put(input, index, source, accumulate=False):
     if index.numel() != source.numel():
         raise IndexError(f"put_(): Expected source and index to have the same number of elements, but got "
                          f"source.numel() = {source.numel()}, index.numel() = {index.numel()}")
-    n = input.numel()
-    if index.numel():
-        if n == 0:
-            raise IndexError("put_(): Tried to put elements into an empty tensor")
-        bad = _first_out_of_bounds(_host(index), n, negative=True)
-        if bad is not None:
-            raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+    _check_flat_index(index, input.numel(), "put_(): Tried to put elements into an empty tensor")
     return apply_fn("PutBackward0", _put_fn(bool(accumulate)), (input, index, source), input.dtype)
 
 
