@@ -427,6 +427,7 @@ LOCKED_USES = {
     "base_mul_by_grad_then_requires_grad": lambda lib, x, v, w: (x.mul_(w[0]), v.requires_grad),
     "base_add_then_grad_fn": lambda lib, x, v, w: (x.add_(1), _grad_fn_name(v), v * w),
     "view_of_it_mul_by_grad": lambda lib, x, v, w: v.unsqueeze(0).mul_(w),
+    "requires_grad_then_base_add_then_used": lambda lib, x, v, w: (v.requires_grad_(), x.add_(1), v * 2),
 }
 
 

@@ -396,8 +396,10 @@ def record_one(grad_name, fn, inputs, tensors, diff, tensor, result, saved=()):
 
 def _check_view_lock(view):
     """Using a locked view (an output of unbind/split, a view made in no_grad mode) whose
-    base was modified in place since it was made is torch's error."""
-    if view._attr_version != view._autograd_version:
+    base was modified in place since it was made is torch's error (where there is history
+    to regenerate: the view has a grad_fn or its base requires grad)."""
+    if view._attr_version != view._autograd_version and (
+            view._grad_fn is not None or view._base is not None and view._base._requires_grad):
         raise view_lock_error(view, BASE_MODIFIED)
 
 
