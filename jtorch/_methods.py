@@ -8,7 +8,7 @@ from . import _dtype
 from ._registry import OP_TABLE, install_methods
 from ._tensor import Tensor
 from .ops import conversion, creation, indexing, linalg, pointwise as pw, reduction, views
-from .ops import shape
+from .ops import linalg_functions, shape
 
 _METHODS = {
     # views
@@ -30,7 +30,8 @@ _METHODS = {
     "fill_": conversion.fill_, "zero_": conversion.zero_, "resize_": conversion.resize_,
     "resize_as_": conversion.resize_as_,
     # creation from an existing tensor
-    "new_zeros": creation.new_zeros, "new_ones": creation.new_ones, "new_empty": creation.new_empty, "new_empty_strided": creation.new_empty_strided,
+    "new_zeros": creation.new_zeros, "new_ones": creation.new_ones, "new_empty": creation.new_empty,
+    "new_empty_strided": creation.new_empty_strided,
     "new_full": creation.new_full, "new_tensor": creation.new_tensor,
     # products
     "matmul": linalg.matmul, "mm": linalg.mm, "__matmul__": linalg.matmul,
@@ -38,7 +39,7 @@ _METHODS = {
     # indexing
     "__getitem__": indexing.getitem, "__setitem__": indexing.setitem, "__delitem__": indexing.delitem,
     # shape ops whose method differs from the torch.* function (or has none)
-    "repeat": shape.repeat, "where": shape.where_method,
+    "repeat": shape.repeat, "where": shape.where_method, "lu": linalg_functions.lu_method,
     # arithmetic that picks between table ops
     "div": None, "div_": None, "divide": None, "divide_": None,
 }

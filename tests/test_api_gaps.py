@@ -876,3 +876,57 @@ def test_unsafe_splits_match_torch(case):
         except Exception as e:  # noqa: BLE001 - the exception is the outcome compared
             outcomes.append((type(e).__name__, str(e)))
     assert outcomes[1] == outcomes[0]
+
+
+# ---------------------------------------------------------------- torch.lu (deprecated)
+LU_CASES = {
+    "plain": lambda m: m.lu(m.tensor([[4., 3], [6, 3]])),
+    "method": lambda m: m.tensor([[4., 3], [6, 3]]).lu(),
+    "method_infos": lambda m: m.tensor([[4., 3], [6, 3]]).lu(get_infos=True),
+    "singular_unchecked": lambda m: m.lu(m.zeros(2, 2)),
+    "singular_infos": lambda m: m.lu(m.zeros(2, 2), get_infos=True),
+    "wide": lambda m: m.lu(m.ones(2, 3)),
+    "batch_infos": lambda m: m.lu(m.ones(2, 2, 2), get_infos=True),
+    "double": lambda m: m.lu(m.tensor([[1., 2, 3], [4, 5, 6], [7, 8, 10]], dtype=m.float64)),
+    "no_pivot": lambda m: m.lu(m.tensor([[4., 3], [6, 3]]), pivot=False),
+    "vector": lambda m: m.lu(m.ones(3)),
+    "ints": lambda m: m.lu(m.ones(2, 3, dtype=m.int64)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LU_CASES))
+def test_lu_matches_torch(case):
+    outcomes = []
+    for lib in (torch, jt):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (deprecated: warned once per process, see below)
+            try:
+                r = LU_CASES[case](lib)
+                outcomes.append((type(r).__name__, [(str(t.dtype), tuple(t.shape), np_(t)) for t in r]))
+            except Exception as e:  # noqa: BLE001 - the exception is the outcome compared
+                outcomes.append((type(e).__name__, str(e)))
+    expected, actual = outcomes
+    if isinstance(expected[1], str):
+        assert actual == expected
+        return
+    assert actual[0] == expected[0] and [a[:2] for a in actual[1]] == [e[:2] for e in expected[1]]
+    for a, e in zip(actual[1], expected[1]):  # (LU factors: LAPACK's and XLA's last bits differ)
+        np.testing.assert_allclose(a[2], e[2], rtol=1e-6, atol=1e-6)
+
+
+def test_lu_warns_once_as_torch():
+    import subprocess
+    import sys
+
+    script = """
+import warnings
+import {lib} as m
+a = m.tensor([[4., 3], [6, 3]])
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    m.lu(a), m.lu(a, get_infos=True), a.lu()
+print(repr([str(w.message) for w in caught]))
+"""
+    outputs = [subprocess.run([sys.executable, "-c", script.format(lib=lib)], capture_output=True, text=True,
+                              check=True).stdout for lib in ("torch", "jtorch")]
+    assert outputs[0] == outputs[1] and outputs[0].count("torch.lu is deprecated") == 1

@@ -18,7 +18,7 @@ from jax import lax
 
 from .. import _dtype
 from .._registry import apply_fn, broadcast_shapes, check_same_device, op, type_name
-from .._tensor import Tensor
+from .._tensor import Tensor, warn_once
 from .linalg import HIGHEST, compiled, product
 
 
@@ -585,6 +585,29 @@ def lu_factor(A, *, pivot=True):
                            "in a division by zero. If you still want to perform the factorization, consider calling "
                            "linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)")
     return LinalgLuFactor((LU, pivots))
+
+
+_LuWithInfo = return_type("_lu_with_info", ("LU", "pivots", "info"))
+_LU_DEPRECATED = (
+    "torch.lu is deprecated in favor of torch.linalg.lu_factor / torch.linalg.lu_factor_ex and will be removed in a "
+    "future PyTorch release.\nLU, pivots = torch.lu(A, compute_pivots)\nshould be replaced with\nLU, pivots = "
+    "torch.linalg.lu_factor(A, compute_pivots)\nand\nLU, pivots, info = torch.lu(A, compute_pivots, get_infos=True)"
+    "\nshould be replaced with\nLU, pivots, info = torch.linalg.lu_factor_ex(A, compute_pivots) (Triggered "
+    "internally at /__w/pytorch/pytorch/aten/src/ATen/native/BatchLinearAlgebra.cpp:2073.)")
+
+
+@op(name="lu", method=False, out=False)
+def lu(A, pivot=True, get_infos=False):
+    """(LU, pivots), plus info with `get_infos`: `linalg.lu_factor_ex` without its error
+    check. Deprecated in torch (warns once). Implements `torch.lu` (no `out=`)."""
+    warn_once(_LU_DEPRECATED)
+    LU, pivots, info = lu_factor_ex(A, pivot=pivot)
+    return _LuWithInfo((LU, pivots, info)) if get_infos else (LU, pivots)
+
+
+def lu_method(self, pivot=True, get_infos=False):
+    """`torch.lu` as a plain tuple. Implements `Tensor.lu`."""
+    return tuple(lu(self, pivot, get_infos))
 
 
 def _householder_product(a, tau):
