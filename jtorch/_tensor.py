@@ -466,6 +466,8 @@ class Tensor:
             return 0  # torch's data pointer of an empty tensor is null, even for a view
         return _storage_address(self._storage) + self._offset * self.dtype.itemsize
 
+    const_data_ptr = data_ptr
+
     def untyped_storage(self):
         return UntypedStorage(self._storage, self)
 

@@ -322,7 +322,7 @@ def test_data_ptr_of_views(name, dtype):
         v = VIEW_OFFSETS[name](t)
         offset = v.data_ptr() - t.data_ptr() if v.numel() else v.data_ptr()
         storage = v.untyped_storage()
-        return (offset, v.storage_offset(), storage.data_ptr() == t.untyped_storage().data_ptr(), storage.nbytes(),
+        return (offset, v.const_data_ptr() == v.data_ptr(), v.storage_offset(), storage.data_ptr() == t.untyped_storage().data_ptr(), storage.nbytes(),
                 storage.size(), len(storage))
 
     same(run)
