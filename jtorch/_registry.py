@@ -580,6 +580,22 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
     return declare
 
 
+def apply_not_differentiable(message, tensors, values, dtypes):
+    """Wrap host-computed `values` (one per dtype in `dtypes`) as outputs of `tensors` that
+    require grad where an input does, and whose backward raises RuntimeError(`message`),
+    as torch's ops without a derivative (grad_fn NotImplemented)."""
+
+    @jax.custom_vjp
+    def fn(*arrays):
+        return tuple(jnp.asarray(v) for v in values)
+
+    def backward(saved, cotangents):
+        raise RuntimeError(message)
+
+    fn.defvjp(lambda *arrays: (fn(*arrays), None), backward)
+    return apply_fn("NotImplemented", fn, tensors, dtypes)
+
+
 def apply_fn(grad_name, fn, tensors, result_dtype, device=None, saved=(), shape=None):
     """Run the jitted `fn` on the tensors' arrays and wrap the result as a new base
     tensor (a tuple of them when `fn` returns a tuple and `result_dtype` is a tuple of

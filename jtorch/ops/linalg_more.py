@@ -16,7 +16,7 @@ import numpy as np
 from jax import lax
 
 from .. import _dtype
-from .._registry import apply_fn, broadcast_shapes, type_name
+from .._registry import apply_fn, apply_not_differentiable, broadcast_shapes, type_name
 from .linalg import compiled
 from .linalg_functions import LinAlgError, _both, inv_ex, matrix_norm, return_type, solve, svdvals  # noqa: F401
 
@@ -217,19 +217,7 @@ def _ldl_checks(name, A):
 
 def _not_differentiable(kernel, tensors, values, dtypes):
     """Wrap host-computed `values` as outputs whose backward raises torch's error."""
-
-    @jax.custom_vjp
-    def fn(*arrays):
-        return tuple(jnp.asarray(v) for v in values)
-
-    def fwd(*arrays):
-        return fn(*arrays), None
-
-    def bwd(res, cts):
-        raise RuntimeError(f"the derivative for '{kernel}' is not implemented.")
-
-    fn.defvjp(fwd, bwd)
-    return apply_fn("NotImplemented", fn, tensors, dtypes)
+    return apply_not_differentiable(f"the derivative for '{kernel}' is not implemented.", tensors, values, dtypes)
 
 
 @_both("ldl_factor_ex")

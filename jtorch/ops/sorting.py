@@ -14,7 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype
-from .._registry import apply_fn, convert, op, type_name
+from .._registry import apply_fn, apply_not_differentiable, convert, op, type_name
 from .._tensor import Tensor
 from .reduction import RETURN_TYPES, _select, return_type  # _select: torch's written (not added) gradient
 from .shape import _as_1d, _host, _jit, _long
@@ -390,26 +390,11 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False):
         hist = hist / hist.sum(dtype=x.dtype)
         hist = hist / np.diff(edges)
     tensors = [t for t in (input, weight, bins) if isinstance(t, Tensor)]
-    return _Histogram(apply_fn("NotImplemented", _not_differentiable("aten::histogram", hist, edges), tensors,
-                               (input.dtype, input.dtype)))
+    return _Histogram(apply_not_differentiable("derivative for aten::histogram is not implemented", tensors,
+                                               (hist, edges), (input.dtype, input.dtype)))
 
 
 _C_NAMES = {_dtype.float32: "float", _dtype.float64: "double", _dtype.int64: "long int", _dtype.int32: "int"}
-
-
-def _not_differentiable(kernel, *values):
-    """A function of the op's input arrays returning the host-computed `values`, whose
-    backward raises torch's error."""
-
-    @jax.custom_vjp
-    def fn(*arrays):
-        return tuple(jnp.asarray(v) for v in values)
-
-    def backward(saved, cotangents):
-        raise RuntimeError(f"derivative for {kernel} is not implemented")
-
-    fn.defvjp(lambda *arrays: (fn(*arrays), None), backward)
-    return fn
 
 
 @_jit
