@@ -87,22 +87,26 @@ def is_tensor(obj) -> bool:
     return isinstance(obj, Tensor)
 
 
+def _tensor_input(name, input):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    return input
+
+
 def is_floating_point(input) -> bool:
-    return input.dtype.is_floating_point
+    return _tensor_input("is_floating_point", input).dtype.is_floating_point
 
 
 def is_complex(input) -> bool:
-    return input.dtype.is_complex
+    return _tensor_input("is_complex", input).dtype.is_complex
 
 
 def numel(input) -> int:
-    return input.numel()
+    return _tensor_input("numel", input).numel()
 
 
 def is_signed(input) -> bool:
-    if not isinstance(input, Tensor):
-        raise TypeError(f"is_signed(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
-    return input.is_signed()
+    return _tensor_input("is_signed", input).is_signed()
 
 
 from ._missing import module_getattr as _module_getattr, tensor_getattr as _tensor_getattr  # noqa: E402

@@ -722,6 +722,10 @@ LAYOUT_CASES = {
     "is_signed_uint8": lambda m: m.is_signed(m.ones(2, dtype=m.uint8)),
     "is_signed_float": lambda m: m.is_signed(m.ones(2)),
     "is_signed_not_a_tensor": lambda m: m.is_signed(3),
+    "is_floating_point_not_a_tensor": lambda m: m.is_floating_point(3),
+    "is_complex_not_a_tensor": lambda m: m.is_complex([1.0]),
+    "numel_not_a_tensor": lambda m: m.numel(3.5),
+    "numel": lambda m: m.numel(m.ones(2, 3)) == 6,
     "new_empty_strided": lambda m: m.ones(2, 3, dtype=m.float64).new_empty_strided((2, 3), (1, 2)),
     "new_empty_strided_dtype_grad": lambda m: m.ones(2, 3, dtype=m.float64).new_empty_strided(
         (2, 3), (1, 2), dtype=m.float32, requires_grad=True),

@@ -649,14 +649,12 @@ def unsafe_chunk(input, chunks, dim=0):
 
 
 def _unsafe(make, tensor, how, dim, grad_name):
+    from ..autograd.grad_mode import no_grad
     from .conversion import detach
 
     enabled = STATE.enabled
-    STATE.enabled = False
-    try:
+    with no_grad():
         pieces = make(tensor, how, dim)
-    finally:
-        STATE.enabled = enabled
     outputs = []
     for piece in pieces:
         alias = detach(piece)  # (shares the storage and its read chain; not a view)
