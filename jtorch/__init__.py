@@ -69,6 +69,7 @@ from . import optim  # noqa: E402
 from . import utils  # noqa: E402
 from .serialization import load, save  # noqa: E402
 from .utils.dlpack import from_dlpack, to_dlpack  # noqa: E402
+from .ops.removed import eig, lstsq, matrix_rank, solve, symeig  # noqa: E402
 
 # torch.* aliases of nn.functional ops, further ops and runtime knobs (before methods are installed)
 from .ops import aliases as _aliases, extras as _extras  # noqa: E402,F401

@@ -934,3 +934,15 @@ print(repr([str(w.message) for w in caught]))
     outputs = [subprocess.run([sys.executable, "-c", script.format(lib=lib)], capture_output=True, text=True,
                               check=True).stdout for lib in ("torch", "jtorch")]
     assert outputs[0] == outputs[1] and outputs[0].count("torch.lu is deprecated") == 1
+
+
+# ----------------------------------------------------------------- removed linear-algebra names
+@pytest.mark.parametrize("call", [
+    lambda L: L.eig(L.ones(2, 2)), lambda L: L.eig(L.ones(2, 2), True), lambda L: L.symeig(L.ones(2, 2), True),
+    lambda L: L.solve(L.ones(2, 2), L.ones(2, 2)), lambda L: L.lstsq(L.ones(2, 2), L.ones(2, 2)),
+    lambda L: L.matrix_rank(L.ones(2, 2)), lambda L: L.matrix_rank(L.ones(2, 2), symmetric=True),
+    lambda L: L.ones(2, 2).eig(), lambda L: L.ones(2, 2).symeig(eigenvectors=True),
+    lambda L: L.ones(2, 2).solve(L.ones(2, 2)), lambda L: L.ones(2, 2).lstsq(L.ones(2, 2)),
+])
+def test_removed_linalg_functions_raise_as_torch(call):
+    assert_same_error(call)
