@@ -50,7 +50,7 @@ from .ops.views import (  # noqa: E402
     adjoint, broadcast_to, chunk, diagonal, flatten, movedim, narrow, permute, ravel, reshape, select, split, squeeze,
     t, tensor_split, transpose, unbind, unflatten, unsafe_chunk, unsafe_split, unsafe_split_with_sizes, unsqueeze,
 )
-from .ops.views import as_strided, imag, real  # noqa: E402
+from .ops.views import as_strided, as_strided_, as_strided_scatter, imag, real  # noqa: E402
 from ._methods import div  # noqa: E402
 
 half, float, double, cfloat, cdouble = float16, float32, float64, complex64, complex128  # noqa: A001

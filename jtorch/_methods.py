@@ -22,7 +22,7 @@ _METHODS = {
     "chunk": views.chunk, "unsafe_chunk": views.unsafe_chunk, "unsafe_split": views.unsafe_split,
     "unsafe_split_with_sizes": views.unsafe_split_with_sizes, "tensor_split": views.tensor_split,
     "diagonal": views.diagonal, "unfold": views.unfold,
-    "as_strided": views.as_strided,
+    "as_strided": views.as_strided, "as_strided_": views.as_strided_, "as_strided_scatter": views.as_strided_scatter,
     # conversions and copies
     "clone": conversion.clone, "contiguous": conversion.contiguous, "detach": conversion.detach,
     "detach_": conversion.detach_, "requires_grad_": conversion.requires_grad_, "to": conversion.to,

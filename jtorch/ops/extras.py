@@ -817,11 +817,13 @@ def _positions(input, view):
     return np.asarray(picked.contiguous().numpy())
 
 
-def _scatter_fn(pos):
+def _scatter_fn(pos, sources=None):
+    """a with its flat positions `pos` set to s's elements (s's flat `sources`, or all)."""
     pos = jnp.asarray(pos)
 
     def fn(a, s):
-        flat = a.reshape(-1).at[pos.reshape(-1)].set(s.reshape(-1).astype(a.dtype))
+        values = s.reshape(-1) if sources is None else s.reshape(-1)[sources]
+        flat = a.reshape(-1).at[pos.reshape(-1)].set(values.astype(a.dtype))
         return flat.reshape(a.shape)
     return fn
 

@@ -9,6 +9,7 @@ import warnings
 from dataclasses import dataclass
 
 import jax
+import numpy as np
 
 from .. import _dtype
 from .._tensor import Tensor, contiguous_strides, warn_once
@@ -751,6 +752,41 @@ def imag(input):
 
 def as_strided(input, size, stride, storage_offset=None):
     """A view of `input`'s storage with any sizes, strides and offset (elements may repeat)."""
+    step, root = _as_strided_step(input, size, stride, storage_offset)
+    out = input._view_of(step, step.shape, step.strides, step.offset)
+    out._chain = (step,)  # it reads the storage itself, not input's value
+    if STATE.enabled and input._requires_grad:
+        if root._chain is not None:
+            raise NotImplementedError("as_strided with autograd on a tensor whose storage is laid out permuted")
+        record("AsStridedBackward0", reader((step,)), (root._data,), (root,), out)
+    return out
+
+
+def as_strided_(self, size, stride, storage_offset=None):
+    """Give `self` itself the sizes, strides and offset (in its storage): torch's in-place
+    as_strided, which bumps the version and, under autograd, records AsStridedBackward1."""
+    step, root = _as_strided_step(self, size, stride, storage_offset)
+    check_inplace_allowed(self)
+    track = STATE.enabled and self._requires_grad
+    if track and root._chain is not None:
+        raise NotImplementedError("as_strided_ with autograd on a tensor whose storage is laid out permuted")
+    old = root._data if track else None
+    self._chain = (step,)
+    self._shape, self._strides, self._offset = step.shape, step.strides, step.offset
+    self._cache, self._cache_version = None, -1
+    self._storage.version += 1
+    if self._family is not None:
+        self._count_family_write()
+    if track:
+        record("AsStridedBackward1", reader((step,)), (old,), (root,), self)
+        self._output_nr = 0
+    if self._attr_version is not None:
+        self._attr_version = self._autograd_version
+    return self
+
+
+def _as_strided_step(input, size, stride, storage_offset):
+    """torch's checks of an as_strided layout; the AsStrided step and the storage's root tensor."""
     from .conversion import _capacity, _memory_flat
 
     size, stride = shape_arg((size,)), shape_arg((stride,))
@@ -772,14 +808,57 @@ def as_strided(input, size, stride, storage_offset=None):
             f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, and itemsize {itemsize} "
             f"requiring a storage size of {needed * itemsize} are out of bounds for storage of size "
             f"{capacity * itemsize}")
-    step = AsStrided(size, stride, offset)
-    out = input._view_of(step, size, stride, offset)
-    out._chain = (step,)  # it reads the storage itself, not input's value
-    if STATE.enabled and input._requires_grad:
-        if root._chain is not None:
-            raise NotImplementedError("as_strided with autograd on a tensor whose storage is laid out permuted")
-        record("AsStridedBackward0", reader((step,)), (root._data,), (root,), out)
+    return AsStrided(size, stride, offset), root
+
+
+def as_strided_scatter(input, src, size, stride, storage_offset=None):
+    """`input` with the elements at its storage window (size, stride, offset; default
+    offset: input's) replaced by `src`, as torch's copy of input's storage does: window
+    elements outside input's own elements are dropped. Implements `torch.as_strided_scatter`.
+    Differs from torch: input's gradient is the incoming one with the overwritten elements
+    zeroed (torch 2.13 gives the window's gradient there, which gradcheck rejects)."""
+    from .conversion import _copy_strides, _laid_out, _memory_flat
+    from .extras import _scatter_fn
+
+    step, _ = _as_strided_step(input, size, stride, storage_offset)
+    if tuple(src.shape) != step.shape:
+        raise RuntimeError(f"expected src to have a size equal to the slice of self. src size = {list(src.shape)}, "
+                           f"slice size = {list(step.shape)}")
+    if STATE.enabled and input._requires_grad and not input.is_contiguous():
+        raise RuntimeError('!self.requires_grad() || self.is_contiguous() INTERNAL ASSERT FAILED at '
+                           '"/__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp":4754, please report a bug to '
+                           'PyTorch. as_strided_scatter is currently only supported for contiguous inputs')
+    if 0 not in step.shape and any(st == 0 and n > 1 for n, st in zip(step.shape, step.strides)):
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to a single memory "
+            "location. Please clone() the tensor before performing the operation.")
+    window = _addresses(step.shape, step.strides, step.offset)
+    own = _addresses(input._shape, input.stride(), input._offset)
+    owner = {address: i for i, address in enumerate(own)}
+    hits = [(owner[address], j) for j, address in enumerate(window) if address in owner]
+    positions = np.array([i for i, _ in hits], dtype=np.int64)
+    sources = np.array([j for _, j in hits], dtype=np.int64)
+    out = apply_fn("AsStridedScatterBackward0", _scatter_fn(positions, sources), (input, src), input.dtype)
+    root = input if input._base is None else input._base
+    if not (_memory_flat(root) and root.dtype is input.dtype):
+        return _laid_out(out, _copy_strides(input, None))
+    # torch's result is a copy of input's whole storage, window written, seen with input's layout.
+    value = out._data
+    memory = input._storage.get().reshape(-1)
+    memory = _scatter_fn(np.array(window, dtype=np.int64))(memory, src._data)
+    out._storage.set(_scatter_fn(np.array(own, dtype=np.int64))(memory, value))
+    out._chain = (AsStrided(out._shape, input.stride(), input._offset),)
+    out._strides, out._offset = input.stride(), input._offset
+    out._cache, out._cache_version = value, out._storage.version
     return out
+
+
+def _addresses(shape, strides, offset) -> list:
+    """The storage address of each element of a strided layout, in row-major order."""
+    grid = np.full((), offset, dtype=np.int64)
+    for n, s in zip(shape, strides):
+        grid = grid[..., None] + np.arange(n, dtype=np.int64) * s
+    return grid.reshape(-1).tolist()
 
 
 def alias(input, grad_name="AliasBackward0"):
