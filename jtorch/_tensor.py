@@ -153,6 +153,9 @@ def _size_item(item, position) -> int:
     return item.__index__()
 
 
+_ROW_MAJOR = object()  # is_contiguous's default memory format (torch.contiguous_format; None is refused)
+
+
 class Tensor:
     """A torch.Tensor whose value is a jax.Array (or a JAX tracer under `jax.jit`)."""
 
@@ -420,7 +423,15 @@ class Tensor:
     def _is_view(self) -> bool:
         return self._base is not None
 
-    def is_contiguous(self, memory_format=None) -> bool:
+    def is_contiguous(self, memory_format=_ROW_MAJOR) -> bool:
+        if memory_format is not _ROW_MAJOR:
+            from .ops.conversion import channels_last, channels_last_3d, memory_format as format_type
+
+            if not isinstance(memory_format, format_type):
+                raise TypeError("is_contiguous(): argument 'memory_format' must be torch.memory_format, not "
+                                f"{type(memory_format).__name__}")
+            if memory_format is channels_last or memory_format is channels_last_3d:
+                return self._channels_last_contiguous(4 if memory_format is channels_last else 5)
         if self._strides is None or 0 in self._shape:
             return True
         expected = 1
@@ -429,6 +440,18 @@ class Tensor:
                 if stride != expected:
                     return False
                 expected *= size
+        return True
+
+    def _channels_last_contiguous(self, ndim) -> bool:
+        """torch's channels-last contiguity: C innermost, then W, H (, D), N; size-1 dims skipped."""
+        if self.dim() != ndim:
+            return False
+        shape, strides, expected = self._shape, self.stride(), 1
+        for d in (1, 3, 2, 0) if ndim == 4 else (1, 4, 3, 2, 0):
+            if shape[d] != 1:
+                if strides[d] != expected:
+                    return False
+                expected *= shape[d]
         return True
 
     def is_floating_point(self) -> bool:

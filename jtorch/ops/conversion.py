@@ -54,21 +54,32 @@ def clone(input, *, memory_format=None) -> Tensor:
 
 
 def contiguous(input, memory_format=None) -> Tensor:
-    return input if input.is_contiguous() else clone(input, memory_format=contiguous_format)
+    """input itself when it is contiguous in `memory_format` (default: row-major), else a copy laid out so."""
+    fmt = contiguous_format if memory_format is None else memory_format
+    if input.is_contiguous(memory_format=fmt):
+        return input
+    if fmt is preserve_format:
+        raise RuntimeError("preserve memory format is unsupported by the contiguous operator")
+    return clone(input, memory_format=fmt)
+
+
+def channels_last_strides(shape, fmt) -> tuple:
+    """torch's strides for `shape` in channels_last(_3d): C innermost, then W, H (, D), N;
+    as torch's, they multiply the raw sizes (so a size-0 dim zeroes the outer strides)."""
+    ndim = 4 if fmt is channels_last else 5
+    if len(shape) != ndim:
+        raise RuntimeError(f"required rank {ndim} tensor to use {fmt.name} format")
+    strides, step = [0] * ndim, 1
+    for d in (1,) + tuple(range(ndim - 1, 1, -1)) + (0,):
+        strides[d] = step
+        step *= shape[d]
+    return tuple(strides)
 
 
 def _copy_strides(input, fmt):
     """The strides torch gives a copy of `input` (empty_like's rules), None for row-major."""
     if fmt is channels_last or fmt is channels_last_3d:
-        ndim = 4 if fmt is channels_last else 5
-        if input.dim() != ndim:
-            raise RuntimeError(f"required rank {ndim} tensor to use {fmt.name} format")
-        order = (0,) + tuple(range(2, ndim)) + (1,)  # N, spatial..., C outermost first
-        strides, step = [0] * ndim, 1
-        for d in reversed(order):
-            strides[d] = step
-            step *= max(input._shape[d], 1)
-        return tuple(strides)
+        return channels_last_strides(input._shape, fmt)
     if input._strides is None or fmt is contiguous_format:
         return None
     shape, strides = input._shape, input._strides

@@ -22,7 +22,8 @@ from .._registry import type_name, write_into
 from .._tensor import Size, Tensor, contiguous_strides
 from .._views import Reshape, dense_strides_like, non_overlapping_and_dense
 from ..autograd.grad_mode import STATE
-from .conversion import _copy_strides as _layout_of, _laid_out
+from .conversion import _copy_strides as _layout_of, _laid_out, channels_last, channels_last_3d, channels_last_strides
+from .conversion import preserve_format
 from .views import as_strided, make_view
 
 _py_range = range  # this module defines torch.range
@@ -616,11 +617,20 @@ def _constant(name, fill):
                pin_memory=False, memory_format=None) -> Tensor:
         shape = _sizes(name, args, size)
         dtype = _out_dtype(name, out, dtype_arg(name, dtype)) or _dtype.get_default_dtype()
-        return _fill(name, shape, fill, dtype, device, requires_grad, out)
+        return _fill(name, shape, fill, dtype, device, requires_grad, out, _format_strides(shape, memory_format))
 
     create.__name__ = create.__qualname__ = name
     create.__doc__ = f"A tensor of the given size filled with {fill}. Implements `torch.{name}`."
     return create
+
+
+def _format_strides(shape, fmt):
+    """The strides torch.empty gives `shape` in memory format `fmt` (None: row-major)."""
+    if fmt is preserve_format:
+        raise RuntimeError("unsupported memory format Preserve")
+    if fmt is channels_last or fmt is channels_last_3d:
+        return channels_last_strides(shape, fmt)
+    return None
 
 
 zeros = _constant("zeros", 0)

@@ -213,7 +213,55 @@ def fill_diagonal_(self, fill_value, wrap=False):
     return self
 
 
-for _name, _fn in (("type_as", type_as), ("new", new), ("is_pinned", is_pinned), ("pin_memory", pin_memory),
+def dim_order(self, *, ambiguity_check=False):
+    """The dims from outermost to innermost in memory (torch's experimental `Tensor.dim_order`):
+    torch's elementwise-output permutation, with its ambiguity checks."""
+    from .conversion import channels_last, contiguous_format, memory_format
+
+    if not isinstance(ambiguity_check, bool) and not (
+            isinstance(ambiguity_check, list) and all(isinstance(f, memory_format) for f in ambiguity_check)):
+        raise TypeError("The ambiguity_check argument must be a bool or a list of memory formats.")
+    formats = ambiguity_check if isinstance(ambiguity_check, list) else []
+    check_multiple = ambiguity_check if isinstance(ambiguity_check, bool) else True
+    shape, strides = tuple(self.shape), self.stride()
+    several = any(a == b for a, b in zip(strides, strides[1:])) or 1 in shape
+    if check_multiple and several and sum(self.is_contiguous(memory_format=f) for f in formats) != 1:
+        raise RuntimeError(
+            "The tensor does not have unique dim order, or cannot map to exact one of the given memory formats.")
+    ndim = len(shape)
+    if ndim < 2:
+        return tuple(range(ndim))
+    plain = self.is_contiguous(memory_format=contiguous_format)
+    last = ndim == 4 and self.is_contiguous(memory_format=channels_last)
+    if plain != last:
+        return tuple(range(ndim)) if plain else (0, *range(2, ndim), 1)
+
+    def at_least(a, b):
+        return b == 0 or (a != 0 and (a >= b or a % b == 0))
+
+    def should_swap(a, b):
+        if strides[a] == 0 or strides[b] == 0:
+            return 0
+        if strides[a] == strides[b]:
+            return 0 if at_least(shape[b], shape[a]) else 1
+        return -1 if at_least(strides[b], strides[a]) else 1
+
+    perm = list(reversed(range(ndim)))  # innermost first, sorted by insertion
+    for i in range(1, ndim):
+        j = i
+        for k in reversed(range(i)):
+            order = should_swap(perm[k], perm[j])
+            if order > 0:
+                perm[k], perm[j] = perm[j], perm[k]
+                j = k
+            elif order < 0:
+                break
+    if ambiguity_check and any(should_swap(perm[i], perm[i + 1]) != -1 for i in range(ndim - 1)):
+        raise RuntimeError("The tensor does not have unique dim order.")
+    return tuple(reversed(perm))
+
+
+for _name, _fn in (("type_as", type_as), ("new", new), ("dim_order", dim_order), ("is_pinned", is_pinned), ("pin_memory", pin_memory),
                    ("share_memory_", share_memory_), ("is_shared", is_shared), ("is_inference", is_inference),
                    ("sum_to_size", sum_to_size), ("apply_", apply_), ("map_", map_),
                    ("fill_diagonal_", fill_diagonal_)):

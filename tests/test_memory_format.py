@@ -1,0 +1,91 @@
+"""Differential tests of memory-format queries against torch: is_contiguous(memory_format=...),
+contiguous(memory_format=...) and the experimental Tensor.dim_order, over permuted, sliced and
+expanded layouts (size-1 and empty dims included)."""
+import torch
+from hypothesis import given, strategies as st
+
+import jtorch as jt
+
+FORMATS = ["contiguous_format", "channels_last", "channels_last_3d", "preserve_format"]
+
+
+@st.composite
+def layouts(draw):
+    """(shape, permutation, slice steps, expanded dim or None) of a view of an empty tensor."""
+    ndim = draw(st.integers(0, 5))
+    shape = tuple(draw(st.lists(st.integers(0, 3), min_size=ndim, max_size=ndim)))
+    perm = tuple(draw(st.permutations(range(ndim))))
+    steps = tuple(draw(st.lists(st.integers(1, 2), min_size=ndim, max_size=ndim)))
+    expand = draw(st.none() | st.integers(0, ndim - 1)) if ndim else None
+    return shape, perm, steps, expand
+
+
+def build(lib, layout):
+    shape, perm, steps, expand = layout
+    t = lib.empty(shape).permute(perm)[tuple(slice(None, None, s) for s in steps)]
+    if expand is not None and t.shape[expand] == 1:
+        sizes = list(t.shape)
+        sizes[expand] = 3
+        t = t.expand(*sizes)
+    return t
+
+
+def outcome(fn):
+    try:
+        return fn()
+    except Exception as e:  # noqa: BLE001
+        return type(e).__name__, str(e)
+
+
+@given(layout=layouts())
+def test_is_contiguous_and_contiguous_per_format(layout):
+    t, j = build(torch, layout), build(jt, layout)
+    assert j.stride() == t.stride()
+    for name in FORMATS:
+        assert j.is_contiguous(memory_format=getattr(jt, name)) == t.is_contiguous(memory_format=getattr(torch, name))
+
+        def made(lib, x):
+            y = x.contiguous(memory_format=getattr(lib, name))
+            return y is x, y.stride(), y.shape
+        assert outcome(lambda: made(jt, j)) == outcome(lambda: made(torch, t))
+
+
+@given(layout=layouts(), check=st.sampled_from([False, True, ["contiguous_format"], ["channels_last"],
+                                                ["contiguous_format", "channels_last"], []]))
+def test_dim_order(layout, check):
+    def order(lib):
+        x = build(lib, layout)
+        arg = [getattr(lib, f) for f in check] if isinstance(check, list) else check
+        return x.dim_order(ambiguity_check=arg)
+    assert outcome(lambda: order(jt)) == outcome(lambda: order(torch))
+
+
+def test_bad_arguments_raise_as_torch():
+    for call in (lambda L: L.empty(2, 3).is_contiguous(memory_format=None),
+                 lambda L: L.empty(2, 3).is_contiguous(memory_format="channels_last"),
+                 lambda L: L.empty(2, 3).dim_order(ambiguity_check="x"),
+                 lambda L: L.empty(2, 3).dim_order(ambiguity_check=[1])):
+        expected = outcome(lambda: call(torch))
+        assert expected[0] == "TypeError" and outcome(lambda: call(jt)) == expected
+
+
+@given(shape=st.lists(st.integers(0, 3), min_size=2, max_size=5).map(tuple), name=st.sampled_from(FORMATS))
+def test_empty_and_clone_in_a_memory_format(shape, name):
+    def made(lib, make):
+        t = make(lib)
+        return t.shape, t.stride(), t.is_contiguous(memory_format=getattr(lib, name))
+    for make in (lambda L: L.empty(shape, memory_format=getattr(L, name)),
+                 lambda L: L.empty(*shape, memory_format=getattr(L, name)),
+                 lambda L: L.arange(float(np_prod(shape))).reshape(shape).clone(memory_format=getattr(L, name))):
+        assert outcome(lambda: made(jt, make)) == outcome(lambda: made(torch, make))
+    def contiguous(lib):
+        t = lib.arange(float(np_prod(shape))).reshape(shape).contiguous(memory_format=getattr(lib, name))
+        return t.stride(), t.tolist()
+    assert outcome(lambda: contiguous(jt)) == outcome(lambda: contiguous(torch))
+
+
+def np_prod(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
