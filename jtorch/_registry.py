@@ -20,7 +20,7 @@ import numpy as np
 from . import _dtype
 from ._dtype import Promote, elementwise_dtypes
 from ._tensor import DUAL_LEVELS, Tensor, new_base
-from ._views import non_overlapping_and_dense
+from ._views import elementwise_strides, non_overlapping_and_dense
 from .autograd.grad_mode import STATE
 from .autograd import forward_ad
 from .autograd.tape import (MODIFIED_ITSELF, capture_history, record, record_inplace, record_one, refresh_view,
@@ -408,6 +408,9 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
                     forward_ad.check_out(op_name, out_tensor, tensors)
                 return write_into(out_tensor, value, result, inplace=False, grad_inputs=tensors, name=op_name)
             wrapped = Tensor._make(value, result, device or _CPU)
+            operands = [t for t in tensors if t is not None]
+            if any(t._strides is not None for t in operands):
+                lay_out(wrapped, operands, scalars=n == 2 and len(operands) == 1)
             if DUAL_LEVELS:
                 forward_ad.attach(fn, arrays, tensors, wrapped)
             if STATE.enabled:
@@ -472,6 +475,8 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
                         entry = same_dtype[dtype] = fast_entry(a, b)
                     x, y = a._data, b._data
                     out = new_base(entry[0](x, y), entry[1], a._storage.device, a._shape)
+                    if a._strides is not None or b._strides is not None:
+                        lay_out(out, (a, b))
                     if STATE.enabled and (a._requires_grad or b._requires_grad):
                         return record(opdef.grad_name, entry[0], (x, y), (a, b), out, saved_tensors((a, b), out))
                     return out
@@ -488,6 +493,8 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
             else:
                 return apply((a, b), default_static, None, None)
             out = new_base(fn(*arrays), result, tensor._storage.device, tensor._shape)
+            if tensor._strides is not None:
+                lay_out(out, (tensor,), scalars=True)
             if STATE.enabled and tensor._requires_grad:
                 picks = single_saves[position]
                 return record_one(opdef.grad_name, fn, arrays, (a, None) if position == 0 else (None, b),
@@ -508,6 +515,8 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
             fn, result = entry[0], entry[1]
             array = a._data
             out = new_base(fn(array), result, a._storage.device, a._shape)
+            if a._strides is not None:
+                lay_out(out, (a,))
             if STATE.enabled and a._requires_grad:
                 picks = single_saves[0]
                 return record_one(opdef.grad_name, fn, (array,), (a,), _ONE, a, out,
@@ -578,6 +587,17 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
         return function
 
     return declare
+
+
+def lay_out(out, operands, scalars=False):
+    """Give the fresh result `out` of an elementwise op the layout torch gives it. `scalars`:
+    a Python scalar operand that torch wraps as a 0-d tensor (binary ops do; ops taking a
+    scalar parameter, like clamp, don't: only the strides of size-1 dims can tell)."""
+    strides = elementwise_strides(out._shape, operands, scalars)
+    if strides is not None:
+        from .ops.conversion import _laid_out
+        _laid_out(out, strides)
+    return out
 
 
 def apply_not_differentiable(message, tensors, values, dtypes):

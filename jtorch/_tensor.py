@@ -12,6 +12,7 @@ The math lives in `ops/`; this file holds state, metadata and conversions only.
 """
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 
@@ -103,6 +104,9 @@ def contiguous_strides(shape) -> tuple:
         strides.append(step)
         step *= max(size, 1)
     return tuple(reversed(strides))
+
+
+_row_major_strides = functools.lru_cache(maxsize=4096)(contiguous_strides)
 
 
 class Size(tuple):
@@ -408,9 +412,9 @@ class Tensor:
         return -1 if dev.type == "cpu" else dev.index
 
     def stride(self, dim=None):
-        strides = self._strides
+        strides = self._strides  # (None, meaning row-major, stays: elementwise ops test it)
         if strides is None:
-            strides = self._strides = contiguous_strides(self._shape)
+            strides = _row_major_strides(self._shape)
         return strides if dim is None else strides[self._metadata_dim("stride", dim)]
 
     def storage_offset(self) -> int:

@@ -330,6 +330,66 @@ def dense_strides_like(shape, strides) -> tuple:
     return tuple(result)
 
 
+def elementwise_strides(shape, operands, scalars=False):
+    """The strides torch's TensorIterator gives the result of an elementwise op of the
+    tensors `operands` (and Python `scalars`, 0-d to torch) broadcast to `shape`, or None
+    when they are row-major. Operands all of `shape` that share a dense layout pass it on;
+    otherwise the result is dense in the dim order the operands' strides give (the first
+    operand that orders two dims decides; broadcast dims don't count)."""
+    ndim = len(shape)
+    if ndim < 2:
+        return None
+    layouts = [(t._shape, t.stride()) for t in operands]
+    if not scalars and all(s == shape for s, _ in layouts):
+        if all(t.is_contiguous() for t in operands):
+            return None
+        if ndim == 4 and all(t._channels_last_contiguous(4) for t in operands):
+            return _channels_last(shape)
+        first = layouts[0][1]
+        if all(st == first and non_overlapping_and_dense(shape, st) for _, st in layouts):
+            return first
+    aligned = []
+    for own_shape, own_strides in layouts:
+        lead = ndim - len(own_shape)
+        aligned.append((0,) * lead + tuple(0 if n == 1 and shape[lead + i] != 1 else st
+                                           for i, (n, st) in enumerate(zip(own_shape, own_strides))))
+
+    def should_swap(a, b):
+        for strides in aligned:
+            sa, sb = strides[a], strides[b]
+            if sa == 0 or sb == 0:
+                continue
+            if sa != sb:
+                return -1 if sa < sb else 1
+            if shape[a] > shape[b]:
+                return 1
+        return 0
+
+    perm = list(range(ndim - 1, -1, -1))  # innermost first
+    for i in range(1, ndim):
+        j = i
+        for k in range(i - 1, -1, -1):
+            order = should_swap(perm[k], perm[j])
+            if order > 0:
+                perm[k], perm[j] = perm[j], perm[k]
+                j = k
+            elif order < 0:
+                break
+    strides, step = [0] * ndim, 1
+    for d in perm:
+        strides[d] = step
+        step *= shape[d]
+    return tuple(strides)
+
+
+def _channels_last(shape) -> tuple:
+    strides, step = [0] * 4, 1
+    for d in (1, 3, 2, 0):
+        strides[d] = step
+        step *= shape[d]
+    return tuple(strides)
+
+
 def memory_order(shape, strides):
     """The dim order (outermost first) in which a dense layout stores its elements, or
     None when that is the plain row-major order."""
