@@ -659,11 +659,11 @@ _SCALAR_OF_GRAD_WARNING = ("Converting a tensor with requires_grad=True to a sca
 _warned = set()
 
 
-def warn_once(message: str, category=UserWarning) -> None:
+def warn_once(message: str, category=UserWarning, stacklevel=3) -> None:
     """A warning torch gives once per process (TORCH_WARN_ONCE)."""
     if message not in _warned:
         _warned.add(message)
-        warnings.warn(message, category, stacklevel=3)
+        warnings.warn(message, category, stacklevel=stacklevel)
 
 
 def _view_tangent(src, view, steps):

@@ -89,3 +89,28 @@ def np_prod(shape):
     for s in shape:
         n *= s
     return n
+
+
+@given(shape=st.lists(st.integers(0, 3), min_size=2, max_size=5).map(tuple), data=st.data(),
+       name=st.sampled_from(FORMATS))
+def test_to_memory_format_aliases_as_torch(shape, data, name):
+    """to(memory_format=f) returns the tensor itself when its strides suggest f (torch's
+    suggest_memory_format), else a copy laid out in f."""
+    perm = tuple(data.draw(st.permutations(range(len(shape)))))
+
+    def moved(lib):
+        t = lib.arange(float(np_prod(shape))).reshape(shape).permute(perm)
+        r = t.to(memory_format=getattr(lib, name))
+        return r is t, r.stride(), r.tolist()
+    assert outcome(lambda: moved(jt)) == outcome(lambda: moved(torch))
+
+
+def test_module_to_memory_format_and_dtype_checks():
+    got = []
+    for lib in (torch, jt):
+        m = lib.nn.Sequential(lib.nn.Conv2d(2, 3, 1), lib.nn.BatchNorm2d(3), lib.nn.Linear(3, 2))
+        m.to(memory_format=lib.channels_last)
+        m.to(lib.float64)
+        got.append(([p.stride() for p in m.parameters()], [str(p.dtype) for p in m.parameters()],
+                    m[1].num_batches_tracked.dtype == lib.int64, outcome(lambda: m.to(lib.int32))))
+    assert got[1] == got[0]

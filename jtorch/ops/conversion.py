@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import _device, _dtype
 from .._registry import apply_fn, broadcast_shapes, check_inplace_allowed, check_overlap, convert, scalar_array
-from .._tensor import Tensor, _Storage, contiguous_strides
+from .._tensor import Tensor, _Storage, contiguous_strides, warn_once
 from .._views import AsStrided, Permute, dense_strides_like, memory_order, non_overlapping_and_dense
 from ..autograd.grad_mode import STATE
 from ..autograd.tape import capture_history, record_inplace
@@ -61,6 +61,24 @@ def contiguous(input, memory_format=None) -> Tensor:
     if fmt is preserve_format:
         raise RuntimeError("preserve memory format is unsupported by the contiguous operator")
     return clone(input, memory_format=fmt)
+
+
+def suggest_memory_format(t):
+    """The memory format t's strides look like (torch's suggest_memory_format): channels_last(_3d)
+    when its strides order C innermost, then W, H (, D), N, else contiguous_format (also
+    for the ambiguous cases torch resolves to contiguous)."""
+    shape, strides = t._shape, t.stride()
+    for fmt, order in ((channels_last, (1, 3, 2, 0)), (channels_last_3d, (1, 4, 3, 2, 0))):
+        if len(shape) != len(order) or strides[1] == 0:
+            continue
+        least = 0
+        for d in order:
+            if shape[d] == 0 or strides[d] < least or (d == 0 and least == strides[1]):
+                break
+            least = strides[d] * (shape[d] if shape[d] > 1 else 1)
+        else:
+            return fmt
+    return contiguous_format
 
 
 def channels_last_strides(shape, fmt) -> tuple:
@@ -206,8 +224,11 @@ def to(input, *args, **kwargs) -> Tensor:
     device, dtype, copy = _parse_to(args, kwargs)
     device = input.device if device is None else _device.canonical(device)
     dtype = input.dtype if dtype is None else dtype
-    if device == input.device and dtype is input.dtype and not copy:
+    same_format = fmt is None or fmt is preserve_format or suggest_memory_format(input) is fmt
+    if device == input.device and dtype is input.dtype and not copy and same_format:
         return input
+    if input.dtype.is_complex and dtype.category in (_dtype.INT, _dtype.FLOAT):
+        warn_complex_to_real()
     fn = _caster(dtype)
     if device != input.device:
         target = _device.jax_device(device)
@@ -275,7 +296,7 @@ def copy_(self, src, non_blocking=False) -> Tensor:
                 raise RuntimeError(f"output with shape {list(self._shape)} doesn't match the broadcast shape "
                                    f"{list(broadcast_shapes(self._shape, src._shape))}")
         if src.dtype.is_complex and self.dtype.category in (_dtype.INT, _dtype.FLOAT):
-            _warn_complex_to_real()
+            warn_complex_to_real()
     elif isinstance(src, _NUMBERS):
         value, src = np.asarray(src), None
         if value.dtype.kind == "c" and not self.dtype.is_complex:
@@ -293,7 +314,7 @@ def fill_(self, value) -> Tensor:
             raise RuntimeError(
                 f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions.")
         if value.dtype.is_complex and self.dtype.category in (_dtype.INT, _dtype.FLOAT):
-            _warn_complex_to_real()
+            warn_complex_to_real()
         return _assign(self, value._data, value, "FillBackward3", overlap_ok=True)
     return _assign(self, checked_scalar(value, self.dtype, self.numel(), "fill_"), None, "FillBackward2",
                    overlap_ok=True)
@@ -322,8 +343,14 @@ def _assign(self, value, src, grad_name, overlap_ok):
     return record_inplace(history, grad_name, _replacer(self._shape, self.dtype), (old, value), (self, src))
 
 
-def _warn_complex_to_real():
-    warnings.warn("Casting complex values to real discards the imaginary part", UserWarning, stacklevel=3)
+COMPLEX_TO_REAL = ("Casting complex values to real discards the imaginary part (Triggered internally at "
+                   "/__w/pytorch/pytorch/aten/src/ATen/native/Copy.cpp:307.)")
+
+
+def warn_complex_to_real():
+    """torch's warning for a copy of complex values into a real (non-bool) dtype, given once per
+    process by every such copy (copy_, fill_, to, indexing writes)."""
+    warn_once(COMPLEX_TO_REAL)
 
 
 @functools.lru_cache(maxsize=4096)

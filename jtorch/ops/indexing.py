@@ -27,11 +27,12 @@ import numpy as np
 
 from .. import _device, _dtype
 from .._registry import check_inplace_allowed, scalar_array, type_name
-from .._tensor import Tensor
+from .._tensor import Tensor, warn_once
 from .._views import ViewPlan, reader, specialized_reader
 from ..autograd.grad_mode import STATE
 from ..autograd.tape import capture_history, record, record_inplace
 from . import views
+from .conversion import COMPLEX_TO_REAL
 
 _INT64_MIN, _INT64_MAX = -2 ** 63, 2 ** 63 - 1
 _SLICE_MIN = -2 ** 62  # torch's SymInt::min_representable_int(); smaller slice bounds are clipped
@@ -48,11 +49,6 @@ _UINT8_WARNING = (
     "indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead. (Triggered internally "
     "at /__w/pytorch/pytorch/aten/src/ATen/native/IndexingUtils.h:37.)"
 )
-_COMPLEX_WARNING = (
-    "Casting complex values to real discards the imaginary part (Triggered internally at "
-    "/__w/pytorch/pytorch/aten/src/ATen/native/Copy.cpp:307.)"
-)
-_WARNED_ONCE: dict = {}
 _OVERLAP_ERROR = (
     "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory "
     "location. Please clone() the tensor before performing the operation."
@@ -165,18 +161,20 @@ def delitem(self, index):
 
 
 # ---------------------------------------------------------------- index items
-def _warn(message):
-    """A UserWarning pointing at the user's line (the first frame outside this module)."""
+def _warn(message, once=False):
+    """A UserWarning pointing at the user's line (the first frame outside this module);
+    `once`: once per process, as torch's TORCH_WARN_ONCE."""
     frame, level = sys._getframe(1), 2
     while frame is not None and frame.f_globals.get("__name__") == __name__:
         frame, level = frame.f_back, level + 1
-    warnings.warn(message, UserWarning, stacklevel=level)
+    if once:
+        warn_once(message, UserWarning, level + 1)
+    else:
+        warnings.warn(message, UserWarning, stacklevel=level)
 
 
 def _warn_complex_once():
-    if not _WARNED_ONCE.get("complex"):  # torch warns once per process
-        _WARNED_ONCE["complex"] = True
-        _warn(_COMPLEX_WARNING)
+    _warn(COMPLEX_TO_REAL, once=True)  # (shared with copy_ and to: torch warns once for all)
 
 
 def _is_int(item) -> bool:

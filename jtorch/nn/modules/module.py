@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import warnings
 from collections import OrderedDict, namedtuple
 
 from ..._tensor import Tensor
@@ -435,11 +436,23 @@ class Module:
         from ...ops.conversion import _parse_to
 
         device, dtype, _ = _parse_to(args, dict(kwargs))
+        fmt = kwargs.get("memory_format")
+        if dtype is not None:
+            if not (dtype.is_floating_point or dtype.is_complex):
+                raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got desired "
+                                f"dtype={dtype}")
+            if dtype.is_complex:
+                warnings.warn(
+                    "Complex modules are a new feature under active development whose design may change, and some "
+                    "modules might not work as expected when using complex tensors as parameters or buffers. Please "
+                    "file an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml if a "
+                    "complex module does not work as expected.", stacklevel=2)
 
         def convert(t):
-            if dtype is not None and (t.dtype.is_floating_point or t.dtype.is_complex):
-                return t.to(device, dtype) if device is not None else t.to(dtype)
-            return t.to(device) if device is not None else t
+            kept = dtype if dtype is not None and (t.dtype.is_floating_point or t.dtype.is_complex) else None
+            if fmt is not None and t.dim() in (4, 5):
+                return t.to(device, kept, memory_format=fmt)
+            return t.to(device, kept)
 
         return self._apply(convert)
 
