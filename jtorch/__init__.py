@@ -73,6 +73,7 @@ from .ops.removed import eig, lstsq, matrix_rank, solve, symeig  # noqa: E402
 
 # torch.* aliases of nn.functional ops, further ops and runtime knobs (before methods are installed)
 from .ops import aliases as _aliases, extras as _extras  # noqa: E402,F401
+from .ops import spectral as _spectral  # noqa: E402,F401  (torch.stft, torch.istft)
 from ._runtime import *  # noqa: E402,F401,F403
 
 _methods.install()

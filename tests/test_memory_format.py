@@ -1,6 +1,8 @@
 """Differential tests of memory-format queries against torch: is_contiguous(memory_format=...),
 contiguous(memory_format=...) and the experimental Tensor.dim_order, over permuted, sliced and
 expanded layouts (size-1 and empty dims included)."""
+import numpy as np
+import pytest
 import torch
 from hypothesis import given, strategies as st
 
@@ -114,3 +116,41 @@ def test_module_to_memory_format_and_dtype_checks():
         got.append(([p.stride() for p in m.parameters()], [str(p.dtype) for p in m.parameters()],
                     m[1].num_batches_tracked.dtype == lib.int64, outcome(lambda: m.to(lib.int32))))
     assert got[1] == got[0]
+
+
+CNN_OPS = {
+    "conv2d": lambda L, x: L.nn.functional.conv2d(x, L.ones(4, 3, 3, 3), L.ones(4), padding=1),
+    "conv2d_cl_weight": lambda L, x: L.nn.functional.conv2d(x.contiguous(), L.ones(4, 3, 1, 1).contiguous(
+        memory_format=L.channels_last)),
+    "conv_transpose2d": lambda L, x: L.nn.functional.conv_transpose2d(x, L.ones(3, 2, 2, 2), stride=2),
+    "max_pool2d": lambda L, x: L.nn.functional.max_pool2d(x, 2, return_indices=True),
+    "avg_pool2d": lambda L, x: L.nn.functional.avg_pool2d(x, 2),
+    "adaptive_avg_pool2d": lambda L, x: L.nn.functional.adaptive_avg_pool2d(x, (2, 3)),
+    "adaptive_avg_pool2d_1": lambda L, x: L.nn.functional.adaptive_avg_pool2d(x, 1),
+    "adaptive_max_pool2d": lambda L, x: L.nn.functional.adaptive_max_pool2d(x, 2, return_indices=True),
+    "batch_norm": lambda L, x: L.nn.functional.batch_norm(x, L.zeros(3), L.ones(3), L.ones(3), L.zeros(3), True),
+    "nearest": lambda L, x: L.nn.functional.interpolate(x, scale_factor=2),
+    "bilinear": lambda L, x: L.nn.functional.interpolate(x, size=(5, 3), mode="bilinear"),
+    "conv3d": lambda L, x: L.nn.functional.conv3d(x.unsqueeze(2).contiguous(memory_format=L.channels_last_3d),
+                                                  L.ones(2, 3, 1, 1, 1)),
+    "max_pool3d": lambda L, x: L.nn.functional.max_pool3d(x.unsqueeze(2).expand(2, 3, 2, 4, 4).contiguous(
+        memory_format=L.channels_last_3d), 2),
+    "avg_pool3d": lambda L, x: L.nn.functional.avg_pool3d(x.unsqueeze(2).expand(2, 3, 2, 4, 4).contiguous(
+        memory_format=L.channels_last_3d), 2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CNN_OPS))
+@pytest.mark.parametrize("fmt", ["channels_last", "contiguous_format"])
+def test_cnn_ops_keep_channels_last_as_torch(name, fmt):
+    """torch's conv, pooling, batch_norm and upsampling kernels give channels-last results for
+    channels-last inputs (or, for conv, weights); jtorch lays its results out the same way."""
+    got = []
+    for lib in (torch, jt):
+        x = lib.arange(96.0).reshape(2, 3, 4, 4).contiguous(memory_format=getattr(lib, fmt))
+        out = CNN_OPS[name](lib, x)
+        outs = out if isinstance(out, tuple) else (out,)
+        got.append([(t.stride(), t.is_contiguous(), t.double().numpy()) for t in outs])
+    for (ts, tc, tv), (js, jc, jv) in zip(*got):
+        assert (js, jc) == (ts, tc)
+        np.testing.assert_allclose(jv, tv, rtol=1e-5)

@@ -81,6 +81,20 @@ def suggest_memory_format(t):
     return contiguous_format
 
 
+def keep_memory_format(result, *sources):
+    """Lay out the fresh result(s) of a CNN op (conv, pooling, batch_norm, upsampling) in
+    channels_last(_3d) when a 4-d/5-d source's strides suggest it, as torch's kernels do."""
+    for source in sources:
+        if source is not None and source.dim() in (4, 5):
+            fmt = suggest_memory_format(source)
+            if fmt is not contiguous_format:
+                for t in result if isinstance(result, tuple) else (result,):
+                    if t.dim() == source.dim():
+                        _laid_out(t, channels_last_strides(t._shape, fmt))
+                break
+    return result
+
+
 def channels_last_strides(shape, fmt) -> tuple:
     """torch's strides for `shape` in channels_last(_3d): C innermost, then W, H (, D), N;
     as torch's, they multiply the raw sizes (so a size-0 dim zeroes the outer strides)."""

@@ -9,6 +9,7 @@ import jax.numpy as jnp
 from jax import lax
 
 from .._registry import apply_fn, op, type_name
+from .conversion import keep_memory_format
 from .nn_pool import _squeeze
 from .reduction import _plus_zero
 
@@ -80,7 +81,7 @@ def _conv(n, input, weight, bias, stride, padding, dilation, groups):
     fn = _conv_fn(n, stride, pads, dilation, groups, bias is not None)
     tensors = (input, weight) if bias is None else (input, weight, bias)
     out = apply_fn("ConvolutionBackward0", fn, tensors, input.dtype, saved=(input, weight))
-    return _squeeze(out, 0) if unbatched else out
+    return _squeeze(out, 0) if unbatched else keep_memory_format(out, input, weight)
 
 
 @op(namespace="torch.nn.functional", method=False, out=False)
@@ -197,7 +198,7 @@ def _conv_transpose(n, input, weight, bias, stride, padding, output_padding, gro
                             dtype.name in _HALF)
     tensors = (input, weight) if bias is None else (input, weight, bias)
     out = apply_fn("ConvolutionBackward0", fn, tensors, dtype, saved=(input, weight))
-    return _squeeze(out, 0) if unbatched else out
+    return _squeeze(out, 0) if unbatched else keep_memory_format(out, input, weight)
 
 
 @op(namespace="torch.nn.functional", method=False, out=False)

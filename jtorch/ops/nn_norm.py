@@ -26,6 +26,7 @@ from .._tensor import DUAL_LEVELS, Tensor
 from ..autograd import forward_ad
 from ..autograd.grad_mode import STATE
 from ..autograd.tape import record
+from .conversion import keep_memory_format
 from .creation import place
 from .random import _generator, _stream
 
@@ -227,7 +228,7 @@ def _batch_norm(input, weight, bias, running_mean, running_var, training, moment
     else:
         value = out_only(*arrays)
     out = Tensor._make(value, input.dtype, device)
-    return _record("NativeBatchNormBackward0", out_only, tensors, out, saved=(input, weight))
+    return keep_memory_format(_record("NativeBatchNormBackward0", out_only, tensors, out, saved=(input, weight)), input)
 
 
 @op(namespace=_NS, method=False, out=False)

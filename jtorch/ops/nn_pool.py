@@ -25,6 +25,7 @@ from jax import lax
 from .. import _dtype
 from .._registry import apply_fn, op, type_name
 from .._tensor import Tensor
+from .conversion import keep_memory_format
 from .reduction import _plus_zero
 
 _NS = "torch.nn.functional"
@@ -260,8 +261,8 @@ def _max_pool_nd(n, input, kernel_size, stride, padding, dilation, ceil_mode, wi
     fn = _max_pool_fn(sizes, kernel, stride, padding, dilation, outs, with_indices)
     grad_name = f"MaxPool{n}DWithIndicesBackward0"
     if with_indices:
-        return apply_fn(grad_name, fn, (input,), (input.dtype, _dtype.int64), saved=(input,))
-    return apply_fn(grad_name, fn, (input,), input.dtype, saved=(input,))
+        return keep_memory_format(apply_fn(grad_name, fn, (input,), (input.dtype, _dtype.int64), saved=(input,)), input)
+    return keep_memory_format(apply_fn(grad_name, fn, (input,), input.dtype, saved=(input,)), input)
 
 
 def _max_pool1d_impl(input, kernel_size, stride, padding, dilation, ceil_mode, with_indices):
@@ -551,7 +552,8 @@ def _avg_pool_nd(n, input, kernel_size, stride, padding, ceil_mode, count_includ
         raise _not_implemented(name if n == 2 else "avg_pool3d_out_frame", dtype)
     fn = _avg_pool_fn(sizes, kernel, stride, padding, outs, bool(count_include_pad),
                       None if divisor_override is None else int(divisor_override))
-    return apply_fn(f"AvgPool{n}DBackward0", fn, (input,), dtype)
+    out = apply_fn(f"AvgPool{n}DBackward0", fn, (input,), dtype)
+    return keep_memory_format(out, input) if n == 2 else out  # (torch's avg_pool3d gives row-major results)
 
 
 @op(namespace=_NS, method=False, out=False)
@@ -648,7 +650,7 @@ def _adaptive_avg_nd(n, input, outs):
     if all(o == 1 for o in outs):
         from .reduction import mean
 
-        return mean(input, tuple(range(-1, -n - 1, -1)), keepdim=True)
+        return keep_memory_format(mean(input, tuple(range(-1, -n - 1, -1)), keepdim=True), input)
     if input.dim() not in (n + 1, n + 2):
         raise RuntimeError(f"{name}(): Expected {n + 1}D or {n + 2}D tensor, but got {_size_str(input.shape)}")
     for i in range(-n, 0) if n == 2 else range(1, input.dim()):
@@ -658,7 +660,8 @@ def _adaptive_avg_nd(n, input, outs):
     if not _is_float(input.dtype):
         raise _not_implemented(name if n == 2 else "adaptive_avg_pool3d_cpu", input.dtype)
     fn = _adaptive_avg_fn(tuple(input.shape[-n:]), outs)
-    return apply_fn(f"AdaptiveAvgPool{n}DBackward0", fn, (input,), input.dtype)
+    out = apply_fn(f"AdaptiveAvgPool{n}DBackward0", fn, (input,), input.dtype)
+    return keep_memory_format(out, input) if n == 2 else out  # (torch's 3-d one gives row-major results)
 
 
 @op(namespace=_NS, method=False, out=False)
@@ -735,7 +738,8 @@ def _adaptive_max_nd(n, input, outs):
     if not _is_float(input.dtype):
         raise _not_implemented(name, input.dtype)
     fn = _adaptive_max_fn(tuple(input.shape[-n:]), outs)
-    return apply_fn(f"AdaptiveMaxPool{n}DBackward0", fn, (input,), (input.dtype, _dtype.int64), saved=(input,))
+    out = apply_fn(f"AdaptiveMaxPool{n}DBackward0", fn, (input,), (input.dtype, _dtype.int64), saved=(input,))
+    return keep_memory_format(out, input) if n == 2 else out  # (torch's 3-d one gives row-major results)
 
 
 def _adaptive_max1d(input, output_size):
@@ -1262,7 +1266,7 @@ def _upsample(input, mode, output_size, scale_factors, align_corners=False, anti
     grad_name = _INTERP_GRAD[(mode, n)]
     if antialias:
         grad_name = grad_name.replace("2DBackward0", "2DAaBackward0")
-    return apply_fn(grad_name, fn, (input,), dtype)
+    return keep_memory_format(apply_fn(grad_name, fn, (input,), dtype), input)
 
 
 def _is_integer(x) -> bool:
