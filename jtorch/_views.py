@@ -301,19 +301,11 @@ def non_overlapping_and_dense(shape, strides) -> bool:
     return True
 
 
-def dense_strides_like(shape, strides) -> tuple:
-    """Contiguous strides for `shape` that keep the dim order of `strides` (torch's
-    infer_dense_strides, which copies such as clone() use for non-dense inputs)."""
-    ndim = len(shape)
-    perm = list(range(ndim - 1, -1, -1))  # innermost first
-
-    def should_swap(a, b):
-        if strides[a] == 0 or strides[b] == 0:
-            return 0
-        if strides[a] != strides[b]:
-            return 1 if strides[a] > strides[b] else -1
-        return 1 if shape[a] > shape[b] else 0
-
+def sort_dims(ndim, should_swap) -> list:
+    """The dims, innermost first, insertion-sorted by `should_swap(a, b)` (1: b goes inside a,
+    -1: keep, 0: undecided), from the reversed order: the sort torch's TensorIterator and
+    layout helpers use, which keeps undecided pairs in place."""
+    perm = list(range(ndim - 1, -1, -1))
     for i in range(1, ndim):
         j = i
         for k in range(i - 1, -1, -1):
@@ -323,6 +315,21 @@ def dense_strides_like(shape, strides) -> tuple:
                 j = k
             elif order < 0:
                 break
+    return perm
+
+
+def dense_strides_like(shape, strides) -> tuple:
+    """Contiguous strides for `shape` that keep the dim order of `strides` (torch's
+    infer_dense_strides, which copies such as clone() use for non-dense inputs)."""
+    ndim = len(shape)
+    def should_swap(a, b):
+        if strides[a] == 0 or strides[b] == 0:
+            return 0
+        if strides[a] != strides[b]:
+            return 1 if strides[a] > strides[b] else -1
+        return 1 if shape[a] > shape[b] else 0
+
+    perm = sort_dims(ndim, should_swap)
     result, step = [0] * ndim, 1
     for d in perm:
         result[d] = step
@@ -344,7 +351,7 @@ def elementwise_strides(shape, operands, scalars=False):
         if all(t.is_contiguous() for t in operands):
             return None
         if ndim == 4 and all(t._channels_last_contiguous(4) for t in operands):
-            return _channels_last(shape)
+            return channels_last_strides(shape)
         first = layouts[0][1]
         if all(st == first and non_overlapping_and_dense(shape, st) for _, st in layouts):
             return first
@@ -365,26 +372,19 @@ def elementwise_strides(shape, operands, scalars=False):
                 return 1
         return 0
 
-    perm = list(range(ndim - 1, -1, -1))  # innermost first
-    for i in range(1, ndim):
-        j = i
-        for k in range(i - 1, -1, -1):
-            order = should_swap(perm[k], perm[j])
-            if order > 0:
-                perm[k], perm[j] = perm[j], perm[k]
-                j = k
-            elif order < 0:
-                break
     strides, step = [0] * ndim, 1
-    for d in perm:
+    for d in sort_dims(ndim, should_swap):
         strides[d] = step
         step *= shape[d]
     return tuple(strides)
 
 
-def _channels_last(shape) -> tuple:
-    strides, step = [0] * 4, 1
-    for d in (1, 3, 2, 0):
+def channels_last_strides(shape) -> tuple:
+    """torch's channels-last strides of a 4-d or 5-d `shape`: C innermost, then W, H (, D), N;
+    as torch's, they multiply the raw sizes (so a size-0 dim zeroes the outer strides)."""
+    ndim = len(shape)
+    strides, step = [0] * ndim, 1
+    for d in (1,) + tuple(range(ndim - 1, 1, -1)) + (0,):
         strides[d] = step
         step *= shape[d]
     return tuple(strides)

@@ -12,29 +12,13 @@ from hypothesis import given, settings, strategies as st
 import jtorch as jt
 
 from test_optim import assert_params_match, assert_state_matches, batch, loss_fn, make_params
+from torch_compare import assert_same_error, both
 
 RTOL, ATOL = 1e-5, 1e-6
 
 
 def np_(t):
     return t.detach().resolve_conj().numpy()
-
-
-def both(fn):
-    """(type, message) raised by fn(torch) and fn(jtorch); None when it returns."""
-    out = []
-    for lib in (torch, jt):
-        try:
-            fn(lib)
-            out.append(None)
-        except Exception as e:  # noqa: BLE001
-            out.append((type(e).__name__, str(e)))
-    return out
-
-
-def assert_same_error(fn):
-    t, j = both(fn)
-    assert t is not None and t == j, (t, j)
 
 
 rng = np.random.default_rng(0)

@@ -13,6 +13,7 @@ import torch
 from hypothesis import given, strategies as st
 
 import jtorch as jt
+from torch_compare import assert_same_error, both
 
 LIBS = (torch, jt)
 PAD_MODES = ("reflect", "constant", "replicate", "circular")
@@ -29,23 +30,6 @@ def _quiet():
 
 def np_(t):
     return t.detach().resolve_conj().numpy()
-
-
-def both(fn):
-    """(type, message) raised by fn(torch) and fn(jtorch); None when it returns."""
-    out = []
-    for lib in LIBS:
-        try:
-            fn(lib)
-            out.append(None)
-        except Exception as e:  # noqa: BLE001
-            out.append((type(e).__name__, str(e)))
-    return out
-
-
-def assert_same_error(fn):
-    t, j = both(fn)
-    assert t is not None and t == j, (t, j)
 
 
 def tolerance(dtype_name):

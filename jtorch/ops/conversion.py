@@ -14,6 +14,7 @@ from .. import _device, _dtype
 from .._registry import apply_fn, broadcast_shapes, check_inplace_allowed, check_overlap, convert, scalar_array
 from .._tensor import Tensor, _Storage, contiguous_strides, warn_once
 from .._views import AsStrided, Permute, dense_strides_like, memory_order, non_overlapping_and_dense
+from .._views import channels_last_strides as _channels_last_strides
 from ..autograd.grad_mode import STATE
 from ..autograd.tape import capture_history, record_inplace
 
@@ -96,16 +97,12 @@ def keep_memory_format(result, *sources):
 
 
 def channels_last_strides(shape, fmt) -> tuple:
-    """torch's strides for `shape` in channels_last(_3d): C innermost, then W, H (, D), N;
-    as torch's, they multiply the raw sizes (so a size-0 dim zeroes the outer strides)."""
+    """torch's strides for `shape` in channels_last(_3d) (`_views.channels_last_strides`),
+    with torch's error for a shape of the wrong rank."""
     ndim = 4 if fmt is channels_last else 5
     if len(shape) != ndim:
         raise RuntimeError(f"required rank {ndim} tensor to use {fmt.name} format")
-    strides, step = [0] * ndim, 1
-    for d in (1,) + tuple(range(ndim - 1, 1, -1)) + (0,):
-        strides[d] = step
-        step *= shape[d]
-    return tuple(strides)
+    return _channels_last_strides(shape)
 
 
 def _copy_strides(input, fmt):

@@ -216,6 +216,7 @@ def fill_diagonal_(self, fill_value, wrap=False):
 def dim_order(self, *, ambiguity_check=False):
     """The dims from outermost to innermost in memory (torch's experimental `Tensor.dim_order`):
     torch's elementwise-output permutation, with its ambiguity checks."""
+    from .._views import sort_dims
     from .conversion import channels_last, contiguous_format, memory_format
 
     if not isinstance(ambiguity_check, bool) and not (
@@ -246,16 +247,7 @@ def dim_order(self, *, ambiguity_check=False):
             return 0 if at_least(shape[b], shape[a]) else 1
         return -1 if at_least(strides[b], strides[a]) else 1
 
-    perm = list(reversed(range(ndim)))  # innermost first, sorted by insertion
-    for i in range(1, ndim):
-        j = i
-        for k in reversed(range(i)):
-            order = should_swap(perm[k], perm[j])
-            if order > 0:
-                perm[k], perm[j] = perm[j], perm[k]
-                j = k
-            elif order < 0:
-                break
+    perm = sort_dims(ndim, should_swap)  # innermost first
     if ambiguity_check and any(should_swap(perm[i], perm[i + 1]) != -1 for i in range(ndim - 1)):
         raise RuntimeError("The tensor does not have unique dim order.")
     return tuple(reversed(perm))
