@@ -28,7 +28,7 @@ _METHODS = {
     "detach_": conversion.detach_, "requires_grad_": conversion.requires_grad_, "to": conversion.to,
     "cpu": conversion.cpu, "cuda": conversion.cuda, "type": conversion.type_, "copy_": conversion.copy_,
     "fill_": conversion.fill_, "zero_": conversion.zero_, "resize_": conversion.resize_,
-    "resize_as_": conversion.resize_as_,
+    "resize_as_": conversion.resize_as_, "set_": conversion.set_,
     # creation from an existing tensor
     "new_zeros": creation.new_zeros, "new_ones": creation.new_ones, "new_empty": creation.new_empty,
     "new_empty_strided": creation.new_empty_strided,

@@ -930,3 +930,62 @@ print(repr([str(w.message) for w in caught]))
 ])
 def test_removed_linalg_functions_raise_as_torch(call):
     assert_same_error(call)
+
+
+# ----------------------------------------------------------------- nonzero_static
+@given(shape=st.lists(st.integers(0, 3), max_size=3), data=st.data(), size=st.integers(0, 6),
+       fill=st.sampled_from([-1, 0, 7]), dtype=st.sampled_from(["bool", "int64", "float32"]))
+def test_nonzero_static(shape, data, size, fill, dtype):
+    values = np.array(data.draw(st.lists(st.integers(0, 1), min_size=int(np.prod(shape)),
+                                         max_size=int(np.prod(shape))))).reshape(shape)
+    results = []
+    for lib in (torch, jt):
+        x = lib.tensor(values, dtype=getattr(lib, dtype))
+        for r in (lib.nonzero_static(x, size=size, fill_value=fill), x.nonzero_static(size=size, fill_value=fill)):
+            results.append((r.tolist(), tuple(r.shape), str(r.dtype)))
+    assert results[2:] == results[:2]
+
+
+@pytest.mark.parametrize("call", [
+    lambda L: L.nonzero_static(L.ones(2), size=-1), lambda L: L.nonzero_static(L.ones(2), 2),
+    lambda L: L.nonzero_static(L.ones(2)), lambda L: L.ones(2).nonzero_static(), lambda L: L.ones(2).nonzero_static(2),
+    lambda L: L.nonzero_static(L.ones(2), size=1.5),
+])
+def test_nonzero_static_errors(call):
+    assert_same_error(call)
+
+
+# ----------------------------------------------------------------- Tensor.set_
+SET_CASES = {
+    "tensor": lambda L, s: L.zeros(2, 3).set_(s),
+    "transposed": lambda L, s: L.zeros(2).set_(s.t()),
+    "row_view": lambda L, s: L.zeros(1).set_(s[1]),
+    "empty": lambda L, s: L.ones(3).set_(),
+    "storage": lambda L, s: L.zeros(1).set_(s.untyped_storage()),
+    "storage_window": lambda L, s: L.zeros(1).set_(s.untyped_storage(), 1, (2, 2), (1, 2)),
+    "tensor_window": lambda L, s: L.zeros(1).set_(s, 2, (2,)),
+}
+
+
+@pytest.mark.parametrize("case", sorted(SET_CASES))
+def test_set_shares_memory_as_torch(case):
+    results = []
+    for lib in (torch, jt):
+        source = lib.arange(6.0).view(3, 2)
+        t = SET_CASES[case](lib, source)
+        state = [t.tolist(), tuple(t.shape), t.stride(), t.storage_offset()]
+        source.add_(10)  # writes through the source show in t, and writes to t in the source
+        state.append(t.tolist())
+        if t.numel():
+            t.mul_(-1)
+        state.append(source.tolist())
+        results.append(state)
+    assert results[1] == results[0]
+
+
+@pytest.mark.parametrize("call", [
+    lambda L: L.ones(2).set_(L.ones(2, dtype=L.int16)), lambda L: L.ones(2, dtype=L.int64).set_(L.ones(2)),
+    lambda L: L.ones(2).set_(L.ones(2, dtype=L.complex128)), lambda L: L.ones(2, requires_grad=True).set_(L.ones(2)),
+])
+def test_set_errors(call):
+    assert_same_error(call)

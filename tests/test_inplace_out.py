@@ -92,7 +92,7 @@ shapes = st.lists(st.integers(0, 3), min_size=0, max_size=3).map(tuple)
 # ----------------------------------------------------------------- every in-place method
 RANDOM_INPLACE = {"bernoulli_", "cauchy_", "exponential_", "geometric_", "log_normal_", "normal_", "random_",
                   "uniform_"}
-NOT_WRITES = {"requires_grad_", "detach_", "resize_", "resize_as_"}  # covered below, with their own rules
+NOT_WRITES = {"requires_grad_", "detach_", "resize_", "resize_as_", "set_"}  # covered elsewhere, with their own rules
 SPECIAL_ARGS = {
     "index_add_": lambda L, x: (0, L.tensor([0, 2]), x[:2] + 1),
     "index_copy_": lambda L, x: (0, L.tensor([0, 2]), x[:2] + 1),

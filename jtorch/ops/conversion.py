@@ -450,6 +450,49 @@ def resize_(self, *size, memory_format=None) -> Tensor:
     return self
 
 
+_CPP_TYPE_NAMES = {
+    "float16": "c10::Half", "bfloat16": "c10::BFloat16", "float32": "float", "float64": "double",
+    "complex64": "c10::complex<float>", "complex128": "c10::complex<double>", "uint8": "unsigned char",
+    "int8": "signed char", "int16": "short int", "int32": "int", "int64": "long int", "bool": "bool",
+}
+
+
+def set_(self, source=None, storage_offset=None, size=None, stride=None) -> Tensor:
+    """Make self look at `source`'s memory (a tensor's, or an untyped storage's) with
+    source's layout, or `size`/`stride` at `storage_offset`; with no source, an empty
+    tensor. Implements `Tensor.set_`. Differs from torch: no autograd through it, the
+    result is not a view (`_base` None), its `_version` is the source's (torch keeps self's
+    counter and bumps it), and a layout beyond the storage raises instead of growing it."""
+    from .._tensor import UntypedStorage
+    from .creation import empty
+    from .views import as_strided
+
+    check_inplace_allowed(self)
+    if STATE.enabled and (self._requires_grad or isinstance(source, Tensor) and source._requires_grad):
+        raise NotImplementedError("Tensor.set_ of tensors that require grad is not supported by jtorch")
+    if source is None:
+        source = empty(0, dtype=self.dtype, device=self.device)
+    owner = source._tensor if isinstance(source, UntypedStorage) else source
+    if not isinstance(owner, Tensor):
+        raise TypeError(f"set_(): argument 'source' must be Tensor or Storage, not {type(source).__name__}")
+    if owner.dtype is not self.dtype:
+        raise RuntimeError(f"Could not set tensor of type {_CPP_TYPE_NAMES[owner.dtype.name]} to a tensor of type "
+                           f"{_CPP_TYPE_NAMES[self.dtype.name]}")
+    if isinstance(source, UntypedStorage) or size is not None:
+        root = owner if owner._base is None else owner._base
+        if size is None:  # a whole storage: its elements, flat
+            size, stride, storage_offset = (_capacity(owner._storage),), (1,), 0
+        elif stride is None:
+            stride = contiguous_strides(tuple(size))
+        source = as_strided(root.detach(), size, stride, owner._offset if storage_offset is None else storage_offset)
+    self._storage, self._chain = source._storage, source._chain
+    self._shape, self._strides, self._offset = source._shape, source._strides, source._offset
+    self._reader, self._cache, self._cache_version = None, None, -1
+    self._base = self._attr_version = self._view_lock = None
+    self._family = source._family
+    return self
+
+
 def resize_as_(self, other, memory_format=None):
     return resize_(self, other._shape)
 

@@ -11,6 +11,7 @@ gradients still flow through `jax.vjp`.
 from __future__ import annotations
 
 import functools
+import operator
 import warnings
 
 import jax
@@ -554,6 +555,38 @@ def nonzero(input, *, as_tuple=False):
         return tuple(_long(a, input.device) for a in np.nonzero(values))
     positions = np.argwhere(values) if input.dim() else np.zeros((int(values != 0), 0))
     return _long(positions, input.device)
+
+
+@op(method=False, out=False)
+def nonzero_static(*args, size=None, fill_value=-1):
+    """The first `size` rows of nonzero(input), padded with rows of `fill_value` to exactly
+    `size` rows. Implements `torch.nonzero_static`."""
+    if len(args) != 1:
+        raise TypeError(f"nonzero_static() takes from 2 to 1 positional arguments but {len(args)} were given")
+    return _nonzero_static(args[0], size, fill_value)
+
+
+def _nonzero_static_method(self, *args, size=None, fill_value=-1):
+    if args:
+        raise TypeError(f"nonzero_static() takes from 1 to 0 positional arguments but {len(args)} were given")
+    return _nonzero_static(self, size, fill_value)
+
+
+def _nonzero_static(input, size, fill_value):
+    if size is None:
+        raise TypeError('nonzero_static() missing 1 required positional arguments: "size"')
+    if not isinstance(size, int) and not (hasattr(size, "__index__") and not isinstance(size, float)):
+        raise TypeError(f"nonzero_static(): argument 'size' must be int, not {type(size).__name__}")
+    size = operator.index(size)
+    if size < 0:
+        raise RuntimeError("nonzero_static: 'size' must be an non-negative integer")
+    values = _host(input)
+    found = (np.argwhere(values) if input.dim() else np.zeros((int(values != 0), 0), np.int64))[:size]
+    padding = np.full((size - len(found), input.dim()), fill_value, np.int64)
+    return _long(np.concatenate([found.astype(np.int64), padding]), input.device)
+
+
+Tensor.nonzero_static = _nonzero_static_method
 
 
 @op(out=False)
