@@ -474,9 +474,13 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
                     if entry is None:
                         entry = same_dtype[dtype] = fast_entry(a, b)
                     x, y = a._data, b._data
-                    out = new_base(entry[0](x, y), entry[1], a._storage.device, a._shape)
+                    strides = None
                     if a._strides is not None or b._strides is not None:
-                        lay_out(out, (a, b))
+                        strides = result_layout(a._shape, (a, b))
+                    if strides is None:
+                        out = new_base(entry[0](x, y), entry[1], a._storage.device, a._shape)
+                    else:
+                        out = laid_out_result(entry[0], (x, y), entry[1], a._storage.device, a._shape, strides)
                     if STATE.enabled and (a._requires_grad or b._requires_grad):
                         return record(opdef.grad_name, entry[0], (x, y), (a, b), out, saved_tensors((a, b), out))
                     return out
@@ -492,9 +496,11 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
                 return NotImplemented
             else:
                 return apply((a, b), default_static, None, None)
-            out = new_base(fn(*arrays), result, tensor._storage.device, tensor._shape)
-            if tensor._strides is not None:
-                lay_out(out, (tensor,), scalars=True)
+            strides = None if tensor._strides is None else result_layout(tensor._shape, (tensor,), True)
+            if strides is None:
+                out = new_base(fn(*arrays), result, tensor._storage.device, tensor._shape)
+            else:
+                out = laid_out_result(fn, arrays, result, tensor._storage.device, tensor._shape, strides)
             if STATE.enabled and tensor._requires_grad:
                 picks = single_saves[position]
                 return record_one(opdef.grad_name, fn, arrays, (a, None) if position == 0 else (None, b),
@@ -514,9 +520,11 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
                 entry = same_dtype[a.dtype] = (jitted(default_static, compute, result), result, compute)
             fn, result = entry[0], entry[1]
             array = a._data
-            out = new_base(fn(array), result, a._storage.device, a._shape)
-            if a._strides is not None:
-                lay_out(out, (a,))
+            strides = None if a._strides is None else result_layout(a._shape, (a,))
+            if strides is None:
+                out = new_base(fn(array), result, a._storage.device, a._shape)
+            else:
+                out = laid_out_result(fn, (array,), result, a._storage.device, a._shape, strides)
             if STATE.enabled and a._requires_grad:
                 picks = single_saves[0]
                 return record_one(opdef.grad_name, fn, (array,), (a,), _ONE, a, out,
@@ -589,14 +597,39 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
     return declare
 
 
+def result_layout(shape, operands, scalars=False):
+    """The strides torch gives the result of an elementwise op (None: row-major), cached by
+    the operands' layouts. `scalars`: a Python scalar operand that torch wraps as a 0-d
+    tensor (binary ops do; ops taking a scalar parameter, like clamp, don't: only the
+    strides of size-1 dims can tell)."""
+    key = (shape, scalars) + tuple((t._shape, t._strides) for t in operands)
+    strides = _LAYOUTS.get(key, _UNKNOWN)
+    if strides is _UNKNOWN:
+        if len(_LAYOUTS) > 4096:
+            _LAYOUTS.clear()
+        strides = _LAYOUTS[key] = elementwise_strides(shape, operands, scalars)
+    return strides
+
+
+_LAYOUTS: dict = {}
+_UNKNOWN = object()
+
+
 def lay_out(out, operands, scalars=False):
-    """Give the fresh result `out` of an elementwise op the layout torch gives it. `scalars`:
-    a Python scalar operand that torch wraps as a 0-d tensor (binary ops do; ops taking a
-    scalar parameter, like clamp, don't: only the strides of size-1 dims can tell)."""
-    strides = elementwise_strides(out._shape, operands, scalars)
+    """Give the fresh result `out` of an elementwise op the strides torch gives it (see
+    `laid_out_result`)."""
+    strides = result_layout(out._shape, operands, scalars)
     if strides is not None:
-        from .ops.conversion import _laid_out
-        _laid_out(out, strides)
+        out._strides = strides
+    return out
+
+
+def laid_out_result(fn, arrays, dtype, device, shape, strides):
+    """A new base tensor holding fn(*arrays) that reports `strides` (not row-major). Its
+    storage keeps the value in logical order, as a strided `from_numpy` base does: numpy()
+    and the other memory-level readers lay the buffer out by those strides when asked."""
+    out = new_base(fn(*arrays), dtype, device, shape)
+    out._strides = strides
     return out
 
 

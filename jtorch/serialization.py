@@ -21,6 +21,8 @@ import numpy as np
 
 from . import _device, _dtype
 from ._tensor import Tensor, _Storage, contiguous_strides
+from ._views import memory_order, non_overlapping_and_dense
+from .ops.conversion import _memory_flat
 from ._views import AsStrided, Reshape
 
 _STORAGE_NAMES = {
@@ -99,8 +101,10 @@ class _TorchPickler(pickle._Pickler):
         """(storage reference, storage offset, strides) for `t`, sharing one record per
         jtorch storage when the tensor's layout can be expressed on it."""
         storage = t._storage
-        base_dtype = t._base.dtype if t._base is not None else t.dtype
-        shareable = base_dtype is t.dtype and (storage.host is None or storage.host.flags.c_contiguous)
+        root = t if t._base is None else t._base
+        base_dtype = root.dtype
+        shareable = (base_dtype is t.dtype and (storage.host is None or storage.host.flags.c_contiguous)
+                     and _memory_flat(root))
         if shareable:
             entry = self.storage_keys.get(id(storage))
             if entry is None:
@@ -110,10 +114,14 @@ class _TorchPickler(pickle._Pickler):
                 entry = self.storage_keys[id(storage)] = (key, data.size)
             key, numel = entry
             return _StorageRef(key, t.dtype, t.device, numel), t.storage_offset(), t.stride()
-        data = np.ascontiguousarray(np.asarray(t.detach()._data))
+        value, strides = np.asarray(t.detach()._data), contiguous_strides(t.shape)
+        order = memory_order(t._shape, t._strides) if t._strides is not None else None
+        if order is not None and non_overlapping_and_dense(t._shape, t._strides):
+            value, strides = np.transpose(value, order), t._strides  # its memory, in its own order
+        data = np.ascontiguousarray(value)
         key = str(len(self.records))
         self.records[key] = _bytes_of(data)
-        return _StorageRef(key, t.dtype, t.device, data.size), 0, contiguous_strides(t.shape)
+        return _StorageRef(key, t.dtype, t.device, data.size), 0, strides
 
     def persistent_id(self, obj):
         if isinstance(obj, _StorageRef):

@@ -92,3 +92,19 @@ def test_out_and_inplace_keep_their_own_layout():
         y.add_(x.t())
         results.append((out.stride(), y.stride(), out.tolist(), y.tolist()))
     assert results[1] == results[0]
+
+
+def test_saved_results_load_in_torch_with_their_values_and_strides():
+    import io
+
+    makers = [lambda L: L.arange(6.0).view(2, 3).t() + 1,
+              lambda L: L.arange(24.0).view(2, 3, 4).permute(2, 0, 1).exp(),
+              lambda L: L.arange(48.0).view(2, 2, 3, 4).contiguous(memory_format=L.channels_last) * 2]
+    for make in makers:
+        ours, theirs = make(jt), make(torch)
+        buffer = io.BytesIO()
+        jt.save([ours, ours[1]], buffer)
+        buffer.seek(0)
+        loaded = torch.load(buffer)
+        assert torch.allclose(loaded[0], theirs) and loaded[0].stride() == theirs.stride()
+        assert torch.allclose(loaded[1], theirs[1])  # (a view of such a result is saved as a compact copy)
