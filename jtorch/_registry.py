@@ -624,6 +624,19 @@ def lay_out(out, operands, scalars=False):
     return out
 
 
+def preserve_layout(result, input):
+    """Give fresh result(s) of input's shape the strides torch's `empty_like(input)` gives
+    (its preserve_format: input's dense strides, or dense ones in input's dim order) for
+    the ops torch allocates that way (flip, sort, shrinks, angle, ...). Cheap: the value
+    stays in logical order, as in `laid_out_result`."""
+    if input._strides is not None:
+        for out in result if isinstance(result, tuple) else (result,):
+            if out._chain is None and out._storage.host is None and out._shape == input._shape:
+                from .ops.conversion import _copy_strides
+                out._strides = _copy_strides(input, None)
+    return result
+
+
 def laid_out_result(fn, arrays, dtype, device, shape, strides):
     """A new base tensor holding fn(*arrays) that reports `strides` (not row-major). Its
     storage keeps the value in logical order, as a strided `from_numpy` base does: numpy()

@@ -2,6 +2,7 @@
 permuted, sliced, expanded, channels-last and broadcast operands keep torch's dim order, so
 stride(), is_contiguous() and view()'s errors on them match torch."""
 import numpy as np
+import pytest
 import torch
 from hypothesis import given, strategies as st
 
@@ -108,3 +109,35 @@ def test_saved_results_load_in_torch_with_their_values_and_strides():
         loaded = torch.load(buffer)
         assert torch.allclose(loaded[0], theirs) and loaded[0].stride() == theirs.stride()
         assert torch.allclose(loaded[1], theirs[1])  # (a view of such a result is saved as a compact copy)
+
+
+LAYOUT_OPS = {
+    "flip": lambda L, x: x.flip(0), "fliplr": lambda L, x: L.fliplr(x), "flipud": lambda L, x: L.flipud(x),
+    "sort": lambda L, x: x.sort(0), "argsort": lambda L, x: x.argsort(1), "msort": lambda L, x: L.msort(x),
+    "hardshrink": lambda L, x: L.nn.functional.hardshrink(x, 0.3), "softshrink": lambda L, x: x.softshrink(0.3)
+    if hasattr(x, "softshrink") else L.nn.functional.softshrink(x, 0.3), "angle": lambda L, x: (x - 0.5).angle(),
+    "logsigmoid": lambda L, x: L.nn.functional.logsigmoid(x), "detach_copy": lambda L, x: L.detach_copy(x),
+    "nonzero": lambda L, x: (x > 0.4).nonzero(), "argwhere": lambda L, x: L.argwhere(x > 0.4),
+    "neg": lambda L, x: -x, "sigmoid": lambda L, x: x.sigmoid(),
+}
+LAYOUTS = {
+    "transposed": lambda L: (L.arange(6.0).view(2, 3) * 0.1 + 0.2).t(),
+    "strided": lambda L: (L.arange(12.0).view(4, 3) * 0.1 + 0.2)[::2],
+    "channels_last": lambda L: (L.arange(24.0).view(1, 2, 3, 4) * 0.1).contiguous(memory_format=L.channels_last),
+    "row_major": lambda L: L.arange(6.0).view(2, 3) * 0.1 + 0.2,
+}
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+@pytest.mark.parametrize("op", sorted(LAYOUT_OPS))
+def test_ops_that_allocate_like_their_input(op, layout):
+    """Ops torch allocates with empty_like(input) keep input's layout; nonzero is column-major;
+    logsigmoid and detach_copy are row-major."""
+    results = []
+    for lib in (torch, jt):
+        out = LAYOUT_OPS[op](lib, LAYOUTS[layout](lib))
+        outs = out if isinstance(out, tuple) else (out,)
+        results.append([(t.stride(), t.tolist()) for t in outs])
+    assert [s for s, _ in results[1]] == [s for s, _ in results[0]]
+    for (_, jv), (_, tv) in zip(results[1], results[0]):
+        np.testing.assert_allclose(np.array(jv, dtype=float), np.array(tv, dtype=float), rtol=1e-6)

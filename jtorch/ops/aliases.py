@@ -17,7 +17,7 @@ import jax
 import jax.numpy as jnp
 
 from .. import _dtype
-from .._registry import apply_fn, assign_inplace, broadcast_shapes, op, type_name
+from .._registry import apply_fn, assign_inplace, broadcast_shapes, op, preserve_layout, type_name
 from .._tensor import Tensor
 from ..nn import functional as F
 from .nn_losses import pairwise_distance as _pairwise_distance
@@ -278,7 +278,7 @@ def _hardshrink_fn(lambd):
 def hardshrink(input, lambd=0.5):
     """x where |x| > lambd, else 0. Implements `torch.hardshrink` and `Tensor.hardshrink`."""
     _float_required(input, "hardshrink_cpu")
-    return apply_fn("HardshrinkBackward0", _hardshrink_fn(float(lambd)), (input,), input.dtype)
+    return preserve_layout(apply_fn("HardshrinkBackward0", _hardshrink_fn(float(lambd)), (input,), input.dtype), input)
 
 
 @functools.lru_cache(maxsize=None)

@@ -9,7 +9,7 @@ import jax.numpy as jnp
 from jax import lax
 
 from .. import _dtype
-from .._registry import apply_fn, broadcast_shapes, check_same_device, op, type_name
+from .._registry import apply_fn, broadcast_shapes, check_same_device, op, preserve_layout, type_name
 from .._views import Conj, Step
 from .linalg import compiled
 from .views import make_view
@@ -27,7 +27,7 @@ def angle(input):
     """Argument of each element (0 or pi for real numbers). Implements `torch.angle`."""
     d = input.dtype
     result = d.to_real() if d.category >= _dtype.FLOAT else _dtype.get_default_dtype()
-    return apply_fn("AngleBackward0", compiled(_angle, result), (input,), result)
+    return preserve_layout(apply_fn("AngleBackward0", compiled(_angle, result), (input,), result), input)
 
 
 @op(inplace=False, out=False)

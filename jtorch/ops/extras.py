@@ -1035,7 +1035,8 @@ as_strided_copy = _declare_copy("as_strided", lambda t, size, stride, storage_of
 @op(method=False)
 def detach_copy(input):
     """A copy of `input.detach()`. Implements `torch.detach_copy`."""
-    return input.detach().clone()
+    from .conversion import contiguous_format
+    return input.detach().clone(memory_format=contiguous_format)  # (torch's is row-major)
 
 
 @op(method=False)

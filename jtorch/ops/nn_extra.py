@@ -13,7 +13,7 @@ import jax
 import jax.numpy as jnp
 
 from .. import _dtype
-from .._registry import apply_fn, op, type_name
+from .._registry import apply_fn, op, preserve_layout, type_name
 from .._tensor import Tensor
 
 _NS = "torch.nn.functional"
@@ -147,7 +147,7 @@ def softshrink(input, lambd=0.5):
     if lambd < 0:
         raise RuntimeError(f"lambda must be in range [0, {_DTYPE_MAX.get(input.dtype.name, 'inf')}] for input dtype "
                            f"{type_name(input.dtype)}, but found {float(lambd):g}")
-    return apply_fn("SoftshrinkBackward0", _softshrink_fn(float(lambd)), (input,), input.dtype)
+    return preserve_layout(apply_fn("SoftshrinkBackward0", _softshrink_fn(float(lambd)), (input,), input.dtype), input)
 
 
 # ================================================================ channel_shuffle

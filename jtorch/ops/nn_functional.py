@@ -390,7 +390,10 @@ def _logsigmoid_body(input, *, _unused=None):
 def logsigmoid(input):
     """log(sigmoid(x)). Implements `torch.nn.functional.logsigmoid`."""
     _require_float(input, "log_sigmoid_cpu")
-    return _logsigmoid_body[0](input, _unused=None)
+    out = _logsigmoid_body[0](input, _unused=None)
+    if out._chain is None and out._storage.host is None:
+        out._strides = None  # torch's log_sigmoid allocates a row-major result, whatever input's layout
+    return out
 
 
 @_activation("threshold", "ThresholdBackward0", "ThresholdBackward1")

@@ -21,7 +21,7 @@ import numpy as np
 from .. import _dtype
 from .._dtype import Promote
 from .._registry import (apply_fn, broadcast_shapes as _broadcast, check_same_device, convert, op, pointwise,
-                         type_name)
+                         preserve_layout, type_name)
 from .._tensor import Size, Tensor
 from . import views
 from .reduction import _plus_zero  # sums that are never -0.0, as torch's
@@ -238,7 +238,7 @@ def flip(input, dims):
     """Reverse the order of elements along `dims`. Implements `torch.flip`."""
     dims = _unique_dims(input, _dims_arg("flip", dims))
     dims = dims if input.dim() else ()
-    return apply_fn("FlipBackward0", _flip_fn(dims), (input,), input.dtype)
+    return preserve_layout(apply_fn("FlipBackward0", _flip_fn(dims), (input,), input.dtype), input)
 
 
 def _flip_method(self, *dims, **kwargs):
@@ -554,7 +554,9 @@ def nonzero(input, *, as_tuple=False):
             return (_long(np.zeros(int(values != 0)), input.device),)
         return tuple(_long(a, input.device) for a in np.nonzero(values))
     positions = np.argwhere(values) if input.dim() else np.zeros((int(values != 0), 0))
-    return _long(positions, input.device)
+    out = _long(positions, input.device)
+    out._strides = (1, len(positions))  # torch's nonzero result is column-major
+    return out
 
 
 @op(method=False, out=False)

@@ -14,7 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype
-from .._registry import apply_fn, apply_not_differentiable, convert, op, type_name
+from .._registry import apply_fn, apply_not_differentiable, convert, op, preserve_layout, type_name
 from .._tensor import Tensor
 from .reduction import RETURN_TYPES, _select, return_type  # _select: torch's written (not added) gradient
 from .shape import _as_1d, _host, _jit, _long
@@ -84,7 +84,7 @@ def sort(input, *args, stable=None, **kwargs):
     _check_sortable("sort", input)
     dim = input._wrap_dim(dim)
     result = apply_fn("SortBackward0", _sort_fn(dim, descending), (input,), (input.dtype, _dtype.int64))
-    return RETURN_TYPES["sort"](result)
+    return RETURN_TYPES["sort"](preserve_layout(result, input))
 
 
 @op(out=False)
