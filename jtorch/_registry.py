@@ -408,8 +408,8 @@ def pointwise(promote: Promote, *, name=None, grad_name=None, inplace=True, out=
                     forward_ad.check_out(op_name, out_tensor, tensors)
                 return write_into(out_tensor, value, result, inplace=False, grad_inputs=tensors, name=op_name)
             wrapped = Tensor._make(value, result, device or _CPU)
-            operands = [t for t in tensors if t is not None]
-            if any(t._strides is not None for t in operands):
+            if any(t is not None and t._strides is not None for t in tensors):
+                operands = [t for t in tensors if t is not None]
                 lay_out(wrapped, operands, scalars=n == 2 and len(operands) == 1)
             if DUAL_LEVELS:
                 forward_ad.attach(fn, arrays, tensors, wrapped)

@@ -269,21 +269,29 @@ class Restride(Step):
         return v.reshape(x.shape)
 
 
-def _restride_(self, step, shape, strides, grad_name):
+def _restride_(self, step, shape, strides, grad_name, source=None):
     """Make `self` itself read its storage through one more `step`, with new sizes and
     strides (the same storage and offset): torch's in-place view ops. Like torch they bump
-    the version counter and, under autograd, replace self's grad_fn by `grad_name`."""
+    the version counter and, under autograd, replace self's grad_fn by `grad_name`.
+    `source`: for a step that reads the storage itself (AsStrided, with its own offset),
+    the storage's root tensor, which is then the step's recorded input."""
     check_inplace_allowed(self)
     track = STATE.enabled and self._requires_grad
-    old = self._data if track else None
-    self._chain = extend(self._chain or (), step)
+    if source is None:
+        old = self._data if track else None
+        self._chain = extend(self._chain or (), step)
+    else:
+        if track and source._chain is not None:
+            raise NotImplementedError(f"{grad_name} with autograd on a tensor whose storage is laid out permuted")
+        old = source._data if track else None
+        self._chain, self._offset = (step,), step.offset
     self._shape, self._strides = tuple(shape), tuple(strides)
     self._cache, self._cache_version = None, -1
     self._storage.version += 1
     if self._family is not None:
         self._count_family_write()
     if track:
-        record(grad_name, reader((step,)), (old,), (self,), self)
+        record(grad_name, reader((step,)), (old,), (self if source is None else source,), self)
         self._output_nr = 0
     if self._attr_version is not None:
         self._attr_version = self._autograd_version
@@ -766,23 +774,7 @@ def as_strided_(self, size, stride, storage_offset=None):
     """Give `self` itself the sizes, strides and offset (in its storage): torch's in-place
     as_strided, which bumps the version and, under autograd, records AsStridedBackward1."""
     step, root = _as_strided_step(self, size, stride, storage_offset)
-    check_inplace_allowed(self)
-    track = STATE.enabled and self._requires_grad
-    if track and root._chain is not None:
-        raise NotImplementedError("as_strided_ with autograd on a tensor whose storage is laid out permuted")
-    old = root._data if track else None
-    self._chain = (step,)
-    self._shape, self._strides, self._offset = step.shape, step.strides, step.offset
-    self._cache, self._cache_version = None, -1
-    self._storage.version += 1
-    if self._family is not None:
-        self._count_family_write()
-    if track:
-        record("AsStridedBackward1", reader((step,)), (old,), (root,), self)
-        self._output_nr = 0
-    if self._attr_version is not None:
-        self._attr_version = self._autograd_version
-    return self
+    return _restride_(self, step, step.shape, step.strides, "AsStridedBackward1", source=root)
 
 
 def _as_strided_step(input, size, stride, storage_offset):
